@@ -1,0 +1,36 @@
+# nightcap: `make demo` and `make test` set everything up themselves.
+SHELL := /bin/bash
+VENV  := .venv
+BIN   := $(VENV)/bin
+
+.PHONY: setup system demo test lint bench db-down
+
+setup: system $(VENV)/.installed
+
+# Debian packages: installs only what is missing, silent when all are there.
+system:
+	@scripts/ensure-system-packages
+
+# The virtualenv is rebuilt only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | system
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+demo: setup
+	@$(BIN)/nightcap db up >/dev/null
+	@$(BIN)/nightcap demo
+
+test: setup lint
+	@scripts/run-tests
+
+lint: $(VENV)/.installed
+	@$(BIN)/ruff check renderer migrations tests bench
+	@$(BIN)/ruff format --check renderer migrations tests bench
+
+bench: setup
+	@$(BIN)/nightcap db up >/dev/null
+	@$(BIN)/python bench/generator.py
+
+db-down:
+	@$(BIN)/nightcap db down

@@ -1,0 +1,539 @@
+-- api.generate_demo_data(organization, days, bookings per night, seed [, until]): realistic history.
+CREATE OR REPLACE FUNCTION api.generate_demo_data(
+  p_organization_id    uuid,
+  p_days               integer,
+  p_bookings_per_night integer,
+  p_seed               bigint,
+  p_until              date DEFAULT NULL
+)
+RETURNS jsonb
+LANGUAGE plpgsql
+AS $fn$
+DECLARE
+  v_until     date := coalesce(p_until, current_date - 1);
+  v_from      date;
+  v_currency  char(3);
+  v_existing  bigint;
+  v_clash     record;
+  v_counts    jsonb;
+  v_customers bigint;
+  v_bookings  bigint;
+  v_payments  bigint;
+  v_check_ins bigint;
+  v_feedback  bigint;
+  v_shifts    bigint;
+BEGIN
+  /*
+   * Generates the trading history of every venue of an organization for the
+   * p_days trading days ending on p_until (default: yesterday): the nights of
+   * its weekly programme (a club's NOSTALGIA / LA FIESTA / SHHH!, a wedding
+   * venue's weddings) with seasonal and weekday swings, customers old and new,
+   * bookings (birthdays, anniversaries, cancellations, no-shows), deposits and
+   * refunds (some landing days later), ticket, table and bar payments, door
+   * and QR check-ins across midnight, feedback and staff shifts.
+   *
+   * p_bookings_per_night is the bookings of an ordinary Friday; other nights
+   * and months scale from it. Everything is drawn from
+   * internal.demo_random(p_seed, ...), so a seed always gives the same data,
+   * and generating two periods one after the other gives the same rows as one
+   * run over both. Set-based throughout: no loop over rows.
+   */
+  IF p_organization_id IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'p_organization_id is missing';
+  END IF;
+  IF p_days IS NULL OR p_bookings_per_night IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+      MESSAGE = 'p_days and p_bookings_per_night are required';
+  END IF;
+  IF p_seed IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'p_seed is missing',
+      HINT = 'Any bigint: the same seed gives the same data.';
+  END IF;
+  IF p_days <= 0 OR p_days > 3660 THEN
+    RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+      MESSAGE = format('p_days must be between 1 and 3660, got %s', p_days);
+  END IF;
+  IF p_bookings_per_night < 0 OR p_bookings_per_night > 50000 THEN
+    RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+      MESSAGE = format('p_bookings_per_night must be between 0 and 50000, got %s', p_bookings_per_night);
+  END IF;
+
+  SELECT currency INTO v_currency FROM venue.organizations WHERE organization_id = p_organization_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'no_data_found',
+      MESSAGE = format('organization %s does not exist', p_organization_id),
+      HINT = 'Create it with api.create_organization().';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM venue.venues WHERE organization_id = p_organization_id) THEN
+    RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+      MESSAGE = format('organization %s has no venues', p_organization_id),
+      HINT = 'Create one with api.create_venue().';
+  END IF;
+
+  -- One generator per organization at a time; other organizations are untouched.
+  PERFORM pg_advisory_xact_lock(hashtext('nightcap.generate_demo_data'), hashtext(p_organization_id::text));
+  v_from := v_until - p_days + 1;
+
+  SELECT v.name, max(internal.business_date(e.starts_at, v.timezone, v.trading_day_starts)) AS last_day
+    INTO v_clash
+    FROM venue.events e
+    JOIN venue.venues v USING (organization_id, venue_id)
+   WHERE e.organization_id = p_organization_id
+     AND internal.business_date(e.starts_at, v.timezone, v.trading_day_starts) BETWEEN v_from AND v_until
+   GROUP BY v.name
+   LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+      MESSAGE = format('%s already has events between %s and %s', v_clash.name, v_from, v_until),
+      HINT = format('Generate from %s on, or use another organization.', v_clash.last_day + 1);
+  END IF;
+
+  PERFORM set_config('work_mem', '256MB', true);
+  PERFORM internal.demo_prepare_venues(p_organization_id, p_seed);
+
+  -- Venue dimensions the generator draws from.
+  CREATE TEMP TABLE demo_tables ON COMMIT DROP AS
+  SELECT t.venue_id, t.table_id, t.capacity, t.minimum_spend,
+         row_number() OVER (PARTITION BY t.venue_id ORDER BY t.table_id) - 1 AS rank,
+         count(*) OVER (PARTITION BY t.venue_id) AS how_many
+    FROM venue.tables t
+   WHERE t.organization_id = p_organization_id AND t.is_active;
+
+  CREATE TEMP TABLE demo_staff ON COMMIT DROP AS
+  SELECT s.venue_id, s.role, s.staff_id,
+         row_number() OVER (PARTITION BY s.venue_id, s.role ORDER BY s.staff_id) - 1 AS rank,
+         count(*) OVER (PARTITION BY s.venue_id, s.role) AS how_many
+    FROM venue.staff s
+   WHERE s.organization_id = p_organization_id AND s.is_active;
+
+  -- The nights: one per venue and programme day, scaled by weekday, month and chance.
+  CREATE TEMP TABLE demo_nights ON COMMIT DROP AS
+  WITH programme(programme, isodow, series, starts, hours, ticket_price, weight, chance, artists) AS (
+    VALUES
+      ('club', 4, 'NOSTALGIA', time '22:30', 5.5, 8.00, 0.70, 0.98,
+       ARRAY['DJ Lenny', 'The Throwback Crew', 'Retro Rachel', 'Cassette Club']),
+      ('club', 5, 'LA FIESTA', time '22:00', 6.0, 12.00, 1.00, 0.99,
+       ARRAY['DJ Sol', 'Los Ritmos', 'Carmen Beat', 'Tropicana Sound']),
+      ('club', 6, 'SHHH!', time '22:00', 6.0, 15.00, 1.25, 0.99,
+       ARRAY['Hush Collective', 'DJ Whisper', 'Midnight Theory', 'Velvet Room']),
+      ('wedding', 5, 'Wedding', time '12:00', 12.0, 0.00, 0.85, 0.45,
+       ARRAY['The Silver Strings', 'Harbour Lights Band', 'Jazz at Eight']),
+      ('wedding', 6, 'Wedding', time '12:00', 12.0, 0.00, 1.00, 0.85,
+       ARRAY['The Silver Strings', 'Harbour Lights Band', 'Jazz at Eight', 'Motown Mondays']),
+      ('wedding', 7, 'Private Function', time '13:00', 8.0, 0.00, 0.60, 0.30,
+       ARRAY['Acoustic Duo', 'String Quartet'])
+  ), season(programme, factors) AS (
+    VALUES ('club', ARRAY[0.75, 0.85, 0.90, 0.95, 1.00, 0.90, 0.85, 0.80, 1.15, 1.10, 1.00, 1.30]),
+           ('wedding', ARRAY[0.30, 0.35, 0.50, 0.70, 0.95, 1.15, 1.20, 1.20, 1.05, 0.80, 0.45, 0.60])
+  ), nights AS (
+    SELECT v.organization_id, v.venue_id, v.timezone, v.capacity, p.*,
+           d::date AS business_date,
+           (v.venue_id * 1000000 + (d::date - date '2000-01-01'))::bigint AS night_key,
+           s.factors[extract(month FROM d)::int] AS season_factor
+      FROM venue.venues v
+     CROSS JOIN generate_series(v_from, v_until, interval '1 day') AS d
+      JOIN programme p
+        ON p.programme = CASE v.kind WHEN 'wedding_venue' THEN 'wedding' ELSE 'club' END
+       AND p.isodow = extract(isodow FROM d)
+      JOIN season s ON s.programme = p.programme
+     WHERE v.organization_id = p_organization_id
+  )
+  SELECT n.organization_id, n.venue_id, n.timezone, n.programme, n.series, n.ticket_price,
+         n.business_date, n.night_key,
+         nextval(pg_get_serial_sequence('venue.events', 'event_id')) AS event_id,
+         n.artists[1 + floor(internal.demo_random(p_seed, n.night_key, 2) * cardinality(n.artists))::int] AS artist,
+         (n.business_date + n.starts) AT TIME ZONE n.timezone AS starts_at,
+         (n.business_date + n.starts + make_interval(mins => (n.hours * 60)::int)) AT TIME ZONE n.timezone AS ends_at,
+         greatest(0, round(p_bookings_per_night * n.weight * n.season_factor
+                           * (0.85 + 0.30 * internal.demo_random(p_seed, n.night_key, 3))))::int AS bookings,
+         CASE WHEN n.programme = 'club'
+              THEN round(p_bookings_per_night * n.weight * n.season_factor * 0.5
+                         * (0.8 + 0.4 * internal.demo_random(p_seed, n.night_key, 4)))::int
+              ELSE 0 END AS walk_in_groups,
+         row_number() OVER (ORDER BY n.business_date, n.venue_id) AS night_rank
+    FROM nights n
+   WHERE internal.demo_random(p_seed, n.night_key, 1) < n.chance
+   ORDER BY n.business_date, n.venue_id;
+
+  INSERT INTO venue.events (organization_id, event_id, venue_id, series, name, starts_at, ends_at,
+                            artist, ticket_price, status)
+  SELECT n.organization_id, n.event_id, n.venue_id, n.series,
+         CASE n.programme WHEN 'club' THEN n.series || ' with ' || n.artist ELSE n.series END,
+         n.starts_at, n.ends_at, n.artist, n.ticket_price,
+         CASE WHEN n.ends_at < now() THEN 'completed' ELSE 'scheduled' END
+    FROM demo_nights n;
+
+  -- Bookings, before their customers are known.
+  SELECT count(*) INTO v_existing FROM venue.customers WHERE organization_id = p_organization_id;
+
+  CREATE TEMP TABLE demo_bookings ON COMMIT DROP AS
+  WITH drawn AS (
+    SELECT n.organization_id, n.venue_id, n.event_id, n.programme, n.night_rank, n.night_key,
+           n.starts_at, n.ends_at, n.ticket_price, n.business_date, i,
+           CASE n.programme WHEN 'club' THEN least(coalesce(tc.how_many, 0), round(n.bookings * 0.12))
+                            ELSE least(coalesce(tc.how_many, 0), n.bookings) END AS table_bookings,
+           internal.demo_random(p_seed, n.night_key, i * 64 + 10) AS r_status,
+           internal.demo_random(p_seed, n.night_key, i * 64 + 11) AS r_occasion,
+           internal.demo_random(p_seed, n.night_key, i * 64 + 12) AS r_channel,
+           internal.demo_random(p_seed, n.night_key, i * 64 + 13) AS r_arrive,
+           internal.demo_random(p_seed, n.night_key, i * 64 + 14) AS r_lead,
+           internal.demo_random(p_seed, n.night_key, i * 64 + 15) AS r_party,
+           internal.demo_random(p_seed, n.night_key, i * 64 + 16) AS r_new,
+           internal.demo_random(p_seed, n.night_key, i * 64 + 17) AS r_who,
+           internal.demo_random(p_seed, n.night_key, i * 64 + 18) AS r_cancel,
+           internal.demo_random(p_seed, n.night_key, i * 64 + 19) AS r_staff
+      FROM demo_nights n
+      LEFT JOIN (SELECT venue_id, max(how_many) AS how_many FROM demo_tables GROUP BY venue_id) tc
+        USING (venue_id)
+     CROSS JOIN LATERAL generate_series(0, n.bookings - 1) AS i
+  ), placed AS (
+    SELECT d.*, t.table_id, t.capacity AS table_capacity, t.minimum_spend AS table_minimum_spend,
+           CASE WHEN d.r_occasion < 0.14 THEN 'birthday' WHEN d.r_occasion < 0.17 THEN 'anniversary'
+                WHEN d.r_occasion < 0.21 THEN 'other' ELSE 'none' END AS occasion,
+           d.starts_at + CASE d.programme
+             WHEN 'club' THEN make_interval(secs => (power(d.r_arrive, 1.3) * 180 * 60)::int)
+             ELSE make_interval(secs => ((d.r_arrive - 1) * 45 * 60)::int) END AS arrives_at
+      FROM drawn d
+      LEFT JOIN demo_tables t
+        ON t.venue_id = d.venue_id AND d.i < d.table_bookings
+       AND t.rank = (d.i + d.night_rank) % t.how_many
+  )
+  SELECT p.*,
+         CASE
+           WHEN p.table_id IS NOT NULL AND p.programme = 'wedding'
+             THEN least(p.table_capacity, 6 + floor(p.r_party * 5))::int
+           WHEN p.table_id IS NOT NULL
+             THEN greatest(2, p.table_capacity - floor(p.r_party * p.table_capacity * 0.5))::int
+           ELSE least(12, 1 + floor(power(p.r_party, 1.7) * 6)
+                          + CASE p.occasion WHEN 'birthday' THEN 2 ELSE 0 END)::int
+         END AS party_size,
+         CASE
+           WHEN p.business_date >= current_date THEN
+             CASE WHEN p.r_status < 0.02 THEN 'pending' WHEN p.r_status < 0.10 THEN 'cancelled'
+                  ELSE 'confirmed' END
+           WHEN p.r_status < 0.01 THEN 'pending'
+           WHEN p.r_status < 0.10 THEN 'cancelled'
+           WHEN p.r_status < 0.10 + CASE WHEN p.table_id IS NULL THEN 0.07 ELSE 0.03 END THEN 'no_show'
+           WHEN p.r_status < 0.13 + CASE WHEN p.table_id IS NULL THEN 0.07 ELSE 0.03 END THEN 'confirmed'
+           ELSE 'completed'
+         END AS status,
+         CASE WHEN p.r_channel < 0.55 THEN 'website' WHEN p.r_channel < 0.67 THEN 'instagram'
+              WHEN p.r_channel < 0.77 THEN 'phone' WHEN p.r_channel < 0.85 THEN 'whatsapp'
+              WHEN p.r_channel < 0.95 THEN 'fatsoma' ELSE 'partner' END AS channel,
+         p.arrives_at - make_interval(
+           days => CASE WHEN p.table_id IS NULL THEN floor(power(p.r_lead, 2) * 21)
+                        ELSE 2 + floor(power(p.r_lead, 1.5) * 40) END::int,
+           secs => (3600 + p.r_lead * 36000)::int) AS booked_at,
+         CASE WHEN p.table_id IS NOT NULL AND p.table_minimum_spend > 0
+              THEN least(100, round(p.table_minimum_spend * 0.2 / 5) * 5) ELSE 0 END AS deposit_amount,
+         p.r_new < CASE p.programme WHEN 'club' THEN 0.42 ELSE 0.85 END AS is_new_raw,
+         nextval(pg_get_serial_sequence('venue.bookings', 'booking_id')) AS booking_id
+    FROM placed p;
+
+  -- Customers: each booking is by a new customer or a returning one from the
+  -- pool as it stood before that night (regulars are drawn more often).
+  CREATE TEMP TABLE demo_night_pool ON COMMIT DROP AS
+  SELECT night_key, new_here,
+         v_existing + coalesce(sum(new_here) OVER (ORDER BY night_rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS pool_before
+    FROM (SELECT n.night_key, n.night_rank,
+                 CASE WHEN v_existing = 0
+                          AND n.night_rank = (SELECT min(night_rank) FROM demo_nights WHERE bookings > 0)
+                     THEN count(b.i)
+                      ELSE count(b.i) FILTER (WHERE b.is_new_raw) END AS new_here
+            FROM demo_nights n
+            LEFT JOIN demo_bookings b USING (night_key)
+           GROUP BY n.night_key, n.night_rank) per_night;
+
+  CREATE TEMP TABLE demo_booking_customer ON COMMIT DROP AS
+  SELECT b.booking_id,
+         CASE WHEN b.is_new_raw OR np.pool_before = 0
+              THEN np.pool_before + row_number() OVER (PARTITION BY b.night_key, (b.is_new_raw OR np.pool_before = 0) ORDER BY b.i) - 1
+              ELSE floor(np.pool_before * CASE WHEN b.r_who < 0.5 THEN b.r_who * 2
+                                               ELSE power((b.r_who - 0.5) * 2, 3) END)::bigint
+         END AS customer_idx
+    FROM demo_bookings b
+    JOIN demo_night_pool np USING (night_key);
+
+  CREATE TEMP TABLE demo_customers ON COMMIT DROP AS
+  SELECT customer_idx, customer_id FROM (
+    SELECT row_number() OVER (ORDER BY customer_id) - 1 AS customer_idx, customer_id
+      FROM venue.customers WHERE organization_id = p_organization_id) existing;
+
+  INSERT INTO demo_customers (customer_idx, customer_id)
+  SELECT g, nextval(pg_get_serial_sequence('venue.customers', 'customer_id'))
+    FROM generate_series(v_existing, (SELECT v_existing + coalesce(sum(new_here), 0) - 1 FROM demo_night_pool)) AS g
+   ORDER BY g;
+  CREATE UNIQUE INDEX ON demo_customers (customer_idx);
+
+  INSERT INTO venue.customers (organization_id, customer_id, first_name, last_name, email, phone,
+                               date_of_birth, is_vip, marketing_consent, marketing_consent_given_at,
+                               marketing_consent_withdrawn_at, created_at)
+  SELECT p_organization_id, c.customer_id, nm.first_name, nm.last_name,
+         lower(nm.first_name || '.' || nm.last_name || '.' || c.customer_idx) || '@example.com',
+         '+44 7700 9' || lpad((c.customer_idx % 100000)::text, 5, '0'),
+         first_seen.first_booked::date - make_interval(days => (18 * 365 + r.r_age * 27 * 365)::int),
+         r.r_vip < 0.03,
+         r.r_consent < 0.55 AND r.r_withdraw >= 0.08,
+         CASE WHEN r.r_consent < 0.55 THEN first_seen.first_booked END,
+         CASE WHEN r.r_consent < 0.55 AND r.r_withdraw < 0.08
+              THEN first_seen.first_booked + make_interval(days => (1 + r.r_withdraw * 1000)::int) END,
+         first_seen.first_booked
+    FROM demo_customers c
+    JOIN (SELECT bc.customer_idx, min(b.booked_at) AS first_booked
+            FROM demo_booking_customer bc JOIN demo_bookings b USING (booking_id)
+           GROUP BY bc.customer_idx) first_seen USING (customer_idx)
+   CROSS JOIN LATERAL internal.demo_person_name(p_seed, c.customer_idx) AS nm
+   CROSS JOIN LATERAL (SELECT internal.demo_random(p_seed, c.customer_idx, 7101) AS r_age,
+                              internal.demo_random(p_seed, c.customer_idx, 7102) AS r_vip,
+                              internal.demo_random(p_seed, c.customer_idx, 7103) AS r_consent,
+                              internal.demo_random(p_seed, c.customer_idx, 7104) AS r_withdraw) r
+   WHERE c.customer_idx >= v_existing
+   ORDER BY c.customer_id;
+  GET DIAGNOSTICS v_customers = ROW_COUNT;
+
+  INSERT INTO venue.bookings (organization_id, booking_id, venue_id, event_id, customer_id, table_id,
+                              staff_id, party_size, status, occasion, channel, booked_at, arrives_at,
+                              cancelled_at, deposit_amount, minimum_spend)
+  SELECT b.organization_id, b.booking_id, b.venue_id, b.event_id, c.customer_id, b.table_id,
+         s.staff_id, b.party_size, b.status, b.occasion, b.channel, b.booked_at, b.arrives_at,
+         CASE WHEN b.status = 'cancelled' THEN b.booked_at + (b.arrives_at - b.booked_at) * b.r_cancel END,
+         b.deposit_amount, coalesce(b.table_minimum_spend, 0)
+    FROM demo_bookings b
+    JOIN demo_booking_customer bc USING (booking_id)
+    JOIN demo_customers c USING (customer_idx)
+    LEFT JOIN demo_staff s
+      ON s.venue_id = b.venue_id
+     AND s.role = CASE WHEN b.table_id IS NOT NULL AND b.programme = 'club' THEN 'host'
+                       WHEN b.channel IN ('instagram', 'whatsapp', 'partner') THEN 'promoter' END
+     AND s.rank = floor(b.r_staff * s.how_many)
+   ORDER BY b.booked_at;
+  GET DIAGNOSTICS v_bookings = ROW_COUNT;
+
+  -- Payments: deposits first (refunds point at them), then everything else.
+  CREATE TEMP TABLE demo_payments ON COMMIT DROP AS
+  SELECT nextval(pg_get_serial_sequence('venue.payments', 'payment_id')) AS payment_id,
+         b.venue_id, b.booking_id, b.event_id, c.customer_id, NULL::bigint AS staff_id,
+         NULL::bigint AS refund_of_payment_id, 'deposit'::text AS kind, b.deposit_amount AS amount,
+         CASE WHEN internal.demo_random(p_seed, b.booking_id, 20) < 0.85 THEN 'stripe' ELSE 'paypal' END AS provider,
+         'succeeded'::text AS status,
+         b.booked_at + interval '2 minutes' AS paid_at
+    FROM demo_bookings b
+    JOIN demo_booking_customer bc USING (booking_id)
+    JOIN demo_customers c USING (customer_idx)
+   WHERE b.deposit_amount > 0 AND b.status <> 'pending' AND b.booked_at + interval '2 minutes' <= now();
+
+  -- Online tickets for guest-list bookings (60% pay ahead).
+  INSERT INTO demo_payments
+  SELECT nextval(pg_get_serial_sequence('venue.payments', 'payment_id')),
+         b.venue_id, b.booking_id, b.event_id, c.customer_id, NULL, NULL, 'ticket',
+         b.ticket_price * b.party_size,
+         CASE WHEN internal.demo_random(p_seed, b.booking_id, 21) < 0.85 THEN 'stripe' ELSE 'paypal' END,
+         'succeeded', b.booked_at + interval '3 minutes'
+    FROM demo_bookings b
+    JOIN demo_booking_customer bc USING (booking_id)
+    JOIN demo_customers c USING (customer_idx)
+   WHERE b.table_id IS NULL AND b.ticket_price > 0 AND b.status <> 'pending'
+     AND internal.demo_random(p_seed, b.booking_id, 22) < 0.60
+     AND b.booked_at + interval '3 minutes' <= now();
+
+  -- Refunds of cancellations made in time (48 h for deposits, 24 h for tickets),
+  -- paid back one to five days after the cancellation: often a later trading day.
+  INSERT INTO demo_payments
+  SELECT nextval(pg_get_serial_sequence('venue.payments', 'payment_id')),
+         p.venue_id, p.booking_id, p.event_id, p.customer_id, NULL, p.payment_id, 'refund',
+         p.amount, p.provider, 'succeeded', x.refunded_at
+    FROM demo_payments p
+    JOIN demo_bookings b USING (booking_id)
+   CROSS JOIN LATERAL (
+     SELECT b.booked_at + (b.arrives_at - b.booked_at) * b.r_cancel
+            + make_interval(days => 1 + floor(internal.demo_random(p_seed, b.booking_id, 23) * 5)::int,
+                            secs => (internal.demo_random(p_seed, b.booking_id, 24) * 36000)::int) AS refunded_at,
+            b.arrives_at - (b.booked_at + (b.arrives_at - b.booked_at) * b.r_cancel) AS notice) x
+   WHERE b.status = 'cancelled'
+     AND x.notice >= CASE p.kind WHEN 'deposit' THEN interval '48 hours' ELSE interval '24 hours' END
+     AND x.refunded_at <= now();
+
+  -- What guests spend on the night: door tickets, table spend, bar tabs, walk-ins.
+  INSERT INTO demo_payments
+  SELECT NULL, b.venue_id, b.booking_id, b.event_id, c.customer_id, s.staff_id, NULL, x.kind,
+         x.amount, x.provider, x.status, x.paid_at
+    FROM demo_bookings b
+    JOIN demo_booking_customer bc USING (booking_id)
+    JOIN demo_customers c USING (customer_idx)
+   CROSS JOIN LATERAL (
+     -- door ticket for those who did not pay ahead
+     SELECT 'ticket' AS kind, b.ticket_price * b.party_size AS amount,
+            CASE WHEN internal.demo_random(p_seed, b.booking_id, 30) < 0.7 THEN 'square' ELSE 'cash' END AS provider,
+            'succeeded' AS status, b.arrives_at + interval '4 minutes' AS paid_at, 'door' AS role, 0 AS k
+      WHERE b.table_id IS NULL AND b.ticket_price > 0 AND internal.demo_random(p_seed, b.booking_id, 22) >= 0.60
+     UNION ALL
+     -- the table's spend, settled at the end of the night
+     SELECT 'table',
+            round((greatest(b.table_minimum_spend - b.deposit_amount, 40 * b.party_size)
+                   * (1 + 0.8 * internal.demo_random(p_seed, b.booking_id, 31)))::numeric, 2),
+            CASE WHEN internal.demo_random(p_seed, b.booking_id, 32) < 0.9 THEN 'square' ELSE 'stripe' END,
+            'succeeded',
+            least(b.ends_at - interval '20 minutes',
+                  b.arrives_at + make_interval(secs => (7200 + internal.demo_random(p_seed, b.booking_id, 33) * 7200)::int)),
+            CASE b.programme WHEN 'club' THEN 'host' ELSE 'server' END, 1
+      WHERE b.table_id IS NOT NULL
+     UNION ALL
+     -- one to three bar tabs, one in a hundred declined first
+     SELECT 'bar',
+            round((b.party_size * (9 + 26 * internal.demo_random(p_seed, b.booking_id, 40 + k))
+                   / (1 + floor(internal.demo_random(p_seed, b.booking_id, 34) * 3)))::numeric, 1),
+            CASE WHEN internal.demo_random(p_seed, b.booking_id, 50 + k) < 0.8 THEN 'square' ELSE 'cash' END,
+            st.status,
+            b.arrives_at + make_interval(secs => (900 + internal.demo_random(p_seed, b.booking_id, 60 + k) * 12600)::int)
+              - CASE st.status WHEN 'failed' THEN interval '1 minute' ELSE interval '0' END,
+            'bartender', 2 + k
+       FROM generate_series(1, 1 + floor(internal.demo_random(p_seed, b.booking_id, 34) * 3)::int) AS k
+      CROSS JOIN LATERAL (VALUES ('succeeded'), ('failed')) AS st(status)
+      WHERE st.status = 'succeeded' OR internal.demo_random(p_seed, b.booking_id, 70 + k) < 0.01
+   ) x
+    LEFT JOIN demo_staff s
+      ON s.venue_id = b.venue_id AND s.role = x.role
+     AND s.rank = floor(internal.demo_random(p_seed, b.booking_id, 80 + x.k) * s.how_many)
+   WHERE b.status = 'completed' AND x.paid_at <= now();
+
+  CREATE TEMP TABLE demo_walk_ins ON COMMIT DROP AS
+  SELECT n.venue_id, n.event_id, n.ticket_price, n.starts_at, n.ends_at, x.walk_in_key,
+         1 + floor(power(internal.demo_random(p_seed, x.walk_in_key, 1), 1.5) * 4)::int AS people,
+         n.starts_at + make_interval(secs => (power(internal.demo_random(p_seed, x.walk_in_key, 2), 1.2)
+                                              * extract(epoch FROM n.ends_at - n.starts_at) * 0.6)::int) AS in_at
+    FROM demo_nights n
+   CROSS JOIN LATERAL generate_series(1, n.walk_in_groups) AS g
+   CROSS JOIN LATERAL (SELECT n.night_key * 100000 + g AS walk_in_key) x;
+
+  INSERT INTO demo_payments
+  SELECT NULL, w.venue_id, NULL, w.event_id, NULL, s.staff_id, NULL, x.kind, x.amount, x.provider,
+         'succeeded', x.paid_at
+    FROM demo_walk_ins w
+   CROSS JOIN LATERAL (
+     SELECT 'ticket' AS kind, w.ticket_price * w.people AS amount,
+            CASE WHEN internal.demo_random(p_seed, w.walk_in_key, 3) < 0.7 THEN 'square' ELSE 'cash' END AS provider,
+            w.in_at - interval '1 minute' AS paid_at, 'door' AS role, 0 AS k
+      WHERE w.ticket_price > 0
+     UNION ALL
+     SELECT 'bar', round((w.people * (8 + 22 * internal.demo_random(p_seed, w.walk_in_key, 10 + k)))::numeric, 1),
+            CASE WHEN internal.demo_random(p_seed, w.walk_in_key, 20 + k) < 0.8 THEN 'square' ELSE 'cash' END,
+            least(w.ends_at - interval '10 minutes',
+                  w.in_at + make_interval(secs => (600 + internal.demo_random(p_seed, w.walk_in_key, 30 + k) * 9000)::int)),
+            'bartender', k
+       FROM generate_series(1, 1 + floor(internal.demo_random(p_seed, w.walk_in_key, 4) * 2)::int) AS k
+   ) x
+    LEFT JOIN demo_staff s
+      ON s.venue_id = w.venue_id AND s.role = x.role
+     AND s.rank = floor(internal.demo_random(p_seed, w.walk_in_key, 40 + x.k) * s.how_many)
+   WHERE x.paid_at <= now();
+
+  INSERT INTO venue.payments (organization_id, payment_id, venue_id, booking_id, event_id, customer_id,
+                              staff_id, refund_of_payment_id, kind, amount, currency, provider, status,
+                              paid_at, provider_reference)
+  SELECT p_organization_id, id.payment_id, p.venue_id, p.booking_id, p.event_id, p.customer_id,
+         p.staff_id, p.refund_of_payment_id, p.kind, p.amount, v_currency, p.provider, p.status, p.paid_at,
+         CASE p.provider
+           WHEN 'stripe' THEN CASE p.kind WHEN 'refund' THEN 're_' ELSE 'pi_' END || lpad(to_hex(id.payment_id * 7919 + p_seed), 16, '0')
+           WHEN 'paypal' THEN 'PAYID-' || upper(lpad(to_hex(id.payment_id * 104729 + p_seed), 14, '0'))
+           WHEN 'square' THEN 'sq_' || lpad(to_hex(id.payment_id * 15485863 + p_seed), 16, '0')
+         END
+    FROM demo_payments p
+   CROSS JOIN LATERAL (SELECT coalesce(p.payment_id,
+                                       nextval(pg_get_serial_sequence('venue.payments', 'payment_id'))) AS payment_id) id
+   ORDER BY p.paid_at;
+  GET DIAGNOSTICS v_payments = ROW_COUNT;
+
+  -- Check-ins: QR scans of arriving parties, door clicks of walk-ins; the odd
+  -- missed check-out, and now and then a stray check-out with no check-in.
+  INSERT INTO venue.check_ins (organization_id, venue_id, event_id, booking_id, customer_id,
+                               direction, method, people, occurred_at)
+  SELECT p_organization_id, x.venue_id, x.event_id, x.booking_id, x.customer_id,
+         x.direction, x.method, x.people, x.occurred_at
+    FROM (
+      SELECT b.venue_id, b.event_id, b.booking_id, c.customer_id, d.direction,
+             CASE WHEN d.direction = 'in' AND b.programme = 'club' THEN 'qr' ELSE 'door' END AS method,
+             b.party_size AS people,
+             CASE d.direction
+               WHEN 'in' THEN b.arrives_at + make_interval(secs => (internal.demo_random(p_seed, b.booking_id, 90) * 1200)::int)
+               ELSE least(b.ends_at + interval '10 minutes',
+                          b.arrives_at + make_interval(secs => (5400 + internal.demo_random(p_seed, b.booking_id, 91) * 12600)::int))
+             END AS occurred_at
+        FROM demo_bookings b
+        JOIN demo_booking_customer bc USING (booking_id)
+        JOIN demo_customers c USING (customer_idx)
+       CROSS JOIN (VALUES ('in'), ('out')) AS d(direction)
+       WHERE b.status = 'completed'
+         AND (d.direction = 'in' OR internal.demo_random(p_seed, b.booking_id, 92) >= 0.04)
+      UNION ALL
+      SELECT w.venue_id, w.event_id, NULL, NULL, d.direction, 'door', w.people,
+             CASE d.direction WHEN 'in' THEN w.in_at
+               ELSE least(w.ends_at + interval '10 minutes',
+                          w.in_at + make_interval(secs => (3600 + internal.demo_random(p_seed, w.walk_in_key, 50) * 10800)::int))
+             END
+        FROM demo_walk_ins w
+       CROSS JOIN (VALUES ('in'), ('out')) AS d(direction)
+       WHERE d.direction = 'in' OR internal.demo_random(p_seed, w.walk_in_key, 51) >= 0.05
+      UNION ALL
+      SELECT n.venue_id, n.event_id, NULL, NULL, 'out', 'door', 1, n.starts_at - interval '5 minutes'
+        FROM demo_nights n
+       WHERE internal.demo_random(p_seed, n.night_key, 5) < 0.05
+    ) x
+   WHERE x.occurred_at <= now()
+   ORDER BY x.occurred_at;
+  GET DIAGNOSTICS v_check_ins = ROW_COUNT;
+
+  INSERT INTO venue.feedback (organization_id, venue_id, event_id, booking_id, customer_id, rating,
+                              comment, submitted_at)
+  SELECT p_organization_id, b.venue_id, b.event_id, b.booking_id, c.customer_id, x.rating,
+         CASE WHEN internal.demo_random(p_seed, b.booking_id, 102) < 0.35 THEN
+           (ARRAY[NULL, 'Queue took far too long and the bar was three deep all night.',
+                  'Sound was muddy and the room too hot.', 'Decent night, drinks a bit pricey.',
+                  'Great music, friendly door staff, will be back.',
+                  'Best night out in Leeds - the team made the birthday special.'])[1 + x.rating]
+         END,
+         (b.business_date + 1 + time '10:00') AT TIME ZONE 'Europe/London'
+           + make_interval(secs => (internal.demo_random(p_seed, b.booking_id, 103) * 36000)::int)
+    FROM demo_bookings b
+    JOIN demo_booking_customer bc USING (booking_id)
+    JOIN demo_customers c USING (customer_idx)
+   CROSS JOIN LATERAL (
+     SELECT CASE WHEN r < 0.02 THEN 1 WHEN r < 0.06 THEN 2 WHEN r < 0.16 THEN 3 WHEN r < 0.50 THEN 4 ELSE 5 END AS rating
+       FROM (SELECT internal.demo_random(p_seed, b.booking_id, 101) AS r) q) x
+   WHERE b.status = 'completed' AND internal.demo_random(p_seed, b.booking_id, 100) < 0.12
+     AND (b.business_date + 1 + time '10:00') AT TIME ZONE 'Europe/London' <= now()
+   ORDER BY 8;
+  GET DIAGNOSTICS v_feedback = ROW_COUNT;
+
+  -- Staff on shift each night, by rotation through each role's roster.
+  INSERT INTO venue.shifts (organization_id, venue_id, staff_id, event_id, role, starts_at, ends_at,
+                            break_minutes)
+  SELECT p_organization_id, n.venue_id, s.staff_id, n.event_id, s.role,
+         n.starts_at - interval '1 hour', n.ends_at + interval '30 minutes',
+         CASE WHEN n.ends_at - n.starts_at >= interval '6 hours' THEN 30 ELSE 0 END
+    FROM demo_nights n
+    JOIN (VALUES ('club', 'manager', 1), ('club', 'host', 2), ('club', 'bartender', 6),
+                 ('club', 'door', 2), ('club', 'security', 3), ('club', 'dj', 1),
+                 ('wedding', 'manager', 1), ('wedding', 'coordinator', 1),
+                 ('wedding', 'server', 8), ('wedding', 'bartender', 2)) AS need(programme, role, how_many)
+      USING (programme)
+    JOIN demo_staff s
+      ON s.venue_id = n.venue_id AND s.role = need.role
+     AND (s.rank - n.night_rank) % s.how_many + CASE WHEN (s.rank - n.night_rank) % s.how_many < 0 THEN s.how_many ELSE 0 END
+         < least(need.how_many, s.how_many);
+  GET DIAGNOSTICS v_shifts = ROW_COUNT;
+
+  v_counts := jsonb_build_object(
+    'organization_id', p_organization_id, 'from', v_from, 'until', v_until,
+    'events', (SELECT count(*) FROM demo_nights), 'customers', v_customers,
+    'bookings', v_bookings, 'payments', v_payments, 'check_ins', v_check_ins,
+    'feedback', v_feedback, 'shifts', v_shifts);
+
+  DROP TABLE demo_tables, demo_staff, demo_nights, demo_bookings, demo_night_pool,
+             demo_booking_customer, demo_customers, demo_payments, demo_walk_ins;
+  RETURN v_counts;
+END
+$fn$;
+
+COMMENT ON FUNCTION api.generate_demo_data(uuid, integer, integer, bigint, date) IS
+  'Generates p_days trading days of realistic history (ending p_until, default yesterday) for every venue of an organization: events, customers, bookings, payments, check-ins, feedback, shifts. Deterministic per p_seed; returns row counts. Raises 22004 (NULL argument), 22023 (days or bookings out of range), P0002 (no such organization), 55000 (no venues, or the period already has events).';
+REVOKE ALL ON FUNCTION api.generate_demo_data(uuid, integer, integer, bigint, date) FROM PUBLIC;

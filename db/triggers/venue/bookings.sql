@@ -1,0 +1,32 @@
+-- Set-based reference checks of venue.bookings (see internal.tg_check_references).
+
+DROP TRIGGER IF EXISTS bookings__check_references__insert ON venue.bookings;
+CREATE TRIGGER bookings__check_references__insert
+  AFTER INSERT ON venue.bookings
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_references(
+    'venues:venue_id',
+    'events:venue_id,event_id',
+    'customers:customer_id',
+    'tables:table_id',
+    'staff:staff_id');
+
+DROP TRIGGER IF EXISTS bookings__check_references__update ON venue.bookings;
+CREATE TRIGGER bookings__check_references__update
+  AFTER UPDATE ON venue.bookings
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_references(
+    'venues:venue_id',
+    'events:venue_id,event_id',
+    'customers:customer_id',
+    'tables:table_id',
+    'staff:staff_id');
+
+DROP TRIGGER IF EXISTS bookings__check_referencing_rows__delete ON venue.bookings;
+CREATE TRIGGER bookings__check_referencing_rows__delete
+  AFTER DELETE ON venue.bookings
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_referencing_rows(
+    'payments:booking_id',
+    'check_ins:booking_id',
+    'feedback:booking_id');

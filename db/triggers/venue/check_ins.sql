@@ -1,0 +1,21 @@
+-- Set-based reference checks of venue.check_ins (see internal.tg_check_references).
+
+DROP TRIGGER IF EXISTS check_ins__check_references__insert ON venue.check_ins;
+CREATE TRIGGER check_ins__check_references__insert
+  AFTER INSERT ON venue.check_ins
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_references(
+    'venues:venue_id',
+    'events:venue_id,event_id',
+    'bookings:booking_id',
+    'customers:customer_id');
+
+DROP TRIGGER IF EXISTS check_ins__check_references__update ON venue.check_ins;
+CREATE TRIGGER check_ins__check_references__update
+  AFTER UPDATE ON venue.check_ins
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_references(
+    'venues:venue_id',
+    'events:venue_id,event_id',
+    'bookings:booking_id',
+    'customers:customer_id');

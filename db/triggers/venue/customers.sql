@@ -1,0 +1,11 @@
+-- Set-based reference checks of venue.customers (see internal.tg_check_references).
+
+DROP TRIGGER IF EXISTS customers__check_referencing_rows__delete ON venue.customers;
+CREATE TRIGGER customers__check_referencing_rows__delete
+  AFTER DELETE ON venue.customers
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_referencing_rows(
+    'bookings:customer_id',
+    'payments:customer_id',
+    'check_ins:customer_id',
+    'feedback:customer_id');

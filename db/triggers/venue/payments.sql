@@ -1,0 +1,32 @@
+-- Set-based reference checks of venue.payments (see internal.tg_check_references).
+
+DROP TRIGGER IF EXISTS payments__check_references__insert ON venue.payments;
+CREATE TRIGGER payments__check_references__insert
+  AFTER INSERT ON venue.payments
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_references(
+    'venues:venue_id',
+    'bookings:booking_id',
+    'events:venue_id,event_id',
+    'customers:customer_id',
+    'staff:staff_id',
+    'payments:refund_of_payment_id=payment_id');
+
+DROP TRIGGER IF EXISTS payments__check_references__update ON venue.payments;
+CREATE TRIGGER payments__check_references__update
+  AFTER UPDATE ON venue.payments
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_references(
+    'venues:venue_id',
+    'bookings:booking_id',
+    'events:venue_id,event_id',
+    'customers:customer_id',
+    'staff:staff_id',
+    'payments:refund_of_payment_id=payment_id');
+
+DROP TRIGGER IF EXISTS payments__check_referencing_rows__delete ON venue.payments;
+CREATE TRIGGER payments__check_referencing_rows__delete
+  AFTER DELETE ON venue.payments
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_referencing_rows(
+    'payments:refund_of_payment_id=payment_id');

@@ -1,0 +1,11 @@
+-- Set-based reference checks of venue.venues (see internal.tg_check_references).
+
+DROP TRIGGER IF EXISTS venues__check_referencing_rows__delete ON venue.venues;
+CREATE TRIGGER venues__check_referencing_rows__delete
+  AFTER DELETE ON venue.venues
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_referencing_rows(
+    'bookings:venue_id',
+    'payments:venue_id',
+    'check_ins:venue_id',
+    'feedback:venue_id');

@@ -1,0 +1,121 @@
+"""The `nightcap` command line."""
+
+import argparse
+import os
+import secrets
+import sys
+
+import psycopg
+
+from renderer import settings
+
+
+def cmd_db_up(args: argparse.Namespace) -> int:
+    from renderer.cluster import LocalCluster
+    from renderer.migrate import migrate
+
+    if os.environ.get("DATABASE_URL"):
+        print("DATABASE_URL is set: using that server, no local cluster.", file=sys.stderr)
+        url = os.environ["DATABASE_URL"]
+    else:
+        cluster = LocalCluster.load_or_new()
+        url = cluster.up()
+        print(f"cluster: {cluster.datadir} on 127.0.0.1:{cluster.port}", file=sys.stderr)
+    report_migration(migrate(url))
+    print(url)
+    return 0
+
+
+def cmd_db_url(args: argparse.Namespace) -> int:
+    print(settings.database_url())
+    return 0
+
+
+def cmd_db_down(args: argparse.Namespace) -> int:
+    from renderer.cluster import LocalCluster
+
+    LocalCluster.load().stop()
+    return 0
+
+
+def cmd_db_bootstrap(args: argparse.Namespace) -> int:
+    from renderer.bootstrap import bootstrap
+
+    password = os.environ.get("NIGHTCAP_OWNER_PASSWORD") or secrets.token_urlsafe(18)
+    print(bootstrap(args.admin_url, args.dbname, args.owner, password))
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from renderer.migrate import migrate
+
+    report_migration(migrate(revision=args.revision))
+    return 0
+
+
+def report_migration(result) -> None:
+    print(
+        f"migrated to {result.revision}: {len(result.applied)} object file(s) applied, "
+        f"{result.unchanged} unchanged",
+        file=sys.stderr,
+    )
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from renderer import demo
+
+    print(demo.run())
+    print(f"\ndatabase: {settings.database_url()}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nightcap", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    dbp = sub.add_parser("db", help="the project's own PostgreSQL cluster").add_subparsers(
+        dest="db_command", required=True
+    )
+    dbp.add_parser(
+        "up", help="create/start the local cluster and migrate (idempotent)"
+    ).set_defaults(func=cmd_db_up)
+    dbp.add_parser("url", help="print the database URL").set_defaults(func=cmd_db_url)
+    dbp.add_parser("down", help="stop the local cluster").set_defaults(func=cmd_db_down)
+    boot = dbp.add_parser(
+        "bootstrap", help="create owner role, database and extensions on a server, as a superuser"
+    )
+    boot.add_argument("--admin-url", default="", help="superuser conninfo (default: libpq env)")
+    boot.add_argument("--dbname", default=settings.LOCAL_DATABASE)
+    boot.add_argument("--owner", default=settings.LOCAL_OWNER)
+    boot.set_defaults(func=cmd_db_bootstrap)
+
+    mig = sub.add_parser("migrate", help="upgrade the database and apply changed db/ objects")
+    mig.add_argument("--revision", default="head")
+    mig.set_defaults(func=cmd_migrate)
+
+    sub.add_parser("demo", help="load the demo organizations and print a summary").set_defaults(
+        func=cmd_demo
+    )
+    sub.add_parser("psql", help="psql on the database; the rest of the line goes to psql")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["psql"]:
+        # Everything after `psql` belongs to psql, flags included.
+        os.execvp("psql", ["psql", settings.database_url(), *argv[1:]])
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except psycopg.Error as exc:
+        state = f" [{exc.sqlstate}]" if exc.sqlstate else ""
+        print(f"nightcap: database error{state}: {exc}", file=sys.stderr)
+        return 1
+    except RuntimeError as exc:
+        print(f"nightcap: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""`nightcap demo`: the demo organizations, generated up to yesterday, and a summary.
+
+Idempotent: organizations that exist are topped up from the day after their
+last generated night, so a second run adds nothing on the same day and loses
+nothing.
+"""
+
+from dataclasses import dataclass
+
+import psycopg
+
+from renderer import db, queries
+
+
+@dataclass(frozen=True)
+class DemoVenue:
+    name: str
+    slug: str
+    capacity: int
+    kind: str
+    city: str
+    brand_colour: str
+
+
+@dataclass(frozen=True)
+class DemoOrganization:
+    name: str
+    slug: str
+    venues: tuple[DemoVenue, ...]
+    days: int
+    bookings_per_night: int
+    seed: int
+
+
+DEMO_ORGANIZATIONS = (
+    DemoOrganization(
+        "The Backroom Leeds",
+        "backroom-leeds",
+        (DemoVenue("The Backroom", "the-backroom", 850, "nightclub", "Leeds", "#7c2d12"),),
+        days=180,
+        bookings_per_night=180,
+        seed=20260101,
+    ),
+    DemoOrganization(
+        "Hartwell Wedding Venues",
+        "hartwell-weddings",
+        (
+            DemoVenue(
+                "Hartwell Hall", "hartwell-hall", 160, "wedding_venue", "Harrogate", "#365314"
+            ),
+            DemoVenue("The Old Mill", "the-old-mill", 120, "wedding_venue", "Ilkley", "#1e3a8a"),
+        ),
+        days=180,
+        bookings_per_night=14,
+        seed=20260202,
+    ),
+)
+
+
+def ensure_organization(conn: psycopg.Connection, org: DemoOrganization) -> str:
+    row = conn.execute(
+        "SELECT organization_id FROM venue.organizations WHERE slug = %s", (org.slug,)
+    ).fetchone()
+    if row:
+        organization_id = row["organization_id"]
+    else:
+        organization_id = conn.execute(
+            "SELECT api.create_organization(%s, %s) AS id", (org.name, org.slug)
+        ).fetchone()["id"]
+    for v in org.venues:
+        exists = conn.execute(
+            "SELECT 1 FROM venue.venues WHERE organization_id = %s AND slug = %s",
+            (organization_id, v.slug),
+        ).fetchone()
+        if not exists:
+            conn.execute(
+                "SELECT api.create_venue(%s, %s, %s, %s, p_kind => %s, p_city => %s,"
+                " p_brand_colour => %s)",
+                (organization_id, v.name, v.slug, v.capacity, v.kind, v.city, v.brand_colour),
+            )
+    return organization_id
+
+
+def load(conn: psycopg.Connection) -> list[dict]:
+    """Create or top up every demo organization; return what each run generated."""
+    generated = []
+    for org in DEMO_ORGANIZATIONS:
+        with conn.transaction():
+            organization_id = ensure_organization(conn, org)
+            row = conn.execute(
+                queries.load("demo_last_generated_day"), {"organization_id": organization_id}
+            ).fetchone()
+            last_day, until = row["last_day"], row["until"]
+            days = org.days if last_day is None else (until - last_day).days
+            if days > 0:
+                counts = conn.execute(
+                    "SELECT api.generate_demo_data(%s, %s, %s, %s, %s) AS counts",
+                    (organization_id, days, org.bookings_per_night, org.seed, until),
+                ).fetchone()["counts"]
+                generated.append({"organization": org.name, **counts})
+    return generated
+
+
+def summary(conn: psycopg.Connection) -> list[dict]:
+    return conn.execute(queries.load("demo_summary")).fetchall()
+
+
+def format_summary(rows: list[dict]) -> str:
+    columns = (
+        "organization",
+        "venues",
+        "events",
+        "customers",
+        "bookings",
+        "payments",
+        "check_ins",
+        "first_night",
+        "last_night",
+    )
+    table = [columns] + [tuple(str(r[c]) for c in columns) for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in table
+    )
+
+
+def run(url: str | None = None) -> str:
+    with db.connect(url) as conn:
+        load(conn)
+        return format_summary(summary(conn))
