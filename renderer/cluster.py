@@ -97,8 +97,9 @@ class LocalCluster:
         if port == 5432:
             raise ClusterError("port 5432 belongs to the system's PostgreSQL: pick another")
         if is_root():
-            tag = hashlib.sha256(str(settings.PROJECT_ROOT).encode()).hexdigest()[:10]
-            datadir = f"/var/lib/postgresql/nightcap/{settings.PROJECT_ROOT.name}-{tag}"
+            state = settings.STATE_DIR.resolve()
+            tag = hashlib.sha256(str(state).encode()).hexdigest()[:10]
+            datadir = f"/var/lib/postgresql/nightcap/{state.parent.name}-{tag}"
         else:
             datadir = str(settings.STATE_DIR / "pgdata")
         cluster = cls(port, datadir, secrets.token_urlsafe(18), secrets.token_urlsafe(18))

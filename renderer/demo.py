@@ -97,7 +97,8 @@ def load(conn: psycopg.Connection) -> list[dict]:
                     "SELECT api.generate_demo_data(%s, %s, %s, %s, %s) AS counts",
                     (organization_id, days, org.bookings_per_night, org.seed, until),
                 ).fetchone()["counts"]
-                generated.append({"organization": org.name, **counts})
+                if counts["events"]:
+                    generated.append({"organization": org.name, **counts})
     return generated
 
 

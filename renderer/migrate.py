@@ -6,12 +6,15 @@ after every upgrade, in a fixed order, each only when its checksum changed.
 """
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
 from alembic import command
 from alembic.config import Config
+from psycopg.rows import tuple_row
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
@@ -46,8 +49,12 @@ def object_files(db_dir: Path = settings.DB_DIR) -> list[Path]:
     return sorted(files, key=key)
 
 
-def alembic_upgrade(url: str, revision: str = "head") -> None:
-    """Run alembic's upgrade to `revision` on `url` (any libpq URL or conninfo)."""
+@contextmanager
+def alembic_config_for(url: str) -> Iterator[Config]:
+    """An alembic Config bound to one connection to `url` (any libpq URL or conninfo).
+
+    The work done through it is committed when the block ends without error.
+    """
     engine = create_engine(
         "postgresql+psycopg://", creator=lambda: psycopg.connect(url), poolclass=NullPool
     )
@@ -55,18 +62,23 @@ def alembic_upgrade(url: str, revision: str = "head") -> None:
     cfg.set_main_option("script_location", str(settings.MIGRATIONS_DIR))
     with engine.connect() as connection:
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
+        yield cfg
         connection.commit()
 
 
+def alembic_upgrade(url: str, revision: str = "head") -> None:
+    """Run alembic's upgrade to `revision` on `url`."""
+    with alembic_config_for(url) as cfg:
+        command.upgrade(cfg, revision)
+
+
 def current_revision(conn: psycopg.Connection) -> str | None:
-    missing = conn.execute(
-        "SELECT to_regclass('internal.alembic_version') IS NULL AS missing"
-    ).fetchone()["missing"]
+    cur = conn.cursor(row_factory=tuple_row)
+    (missing,) = cur.execute("SELECT to_regclass('internal.alembic_version') IS NULL").fetchone()
     if missing:
         return None
-    row = conn.execute("SELECT version_num FROM internal.alembic_version").fetchone()
-    return row["version_num"] if row else None
+    row = cur.execute("SELECT version_num FROM internal.alembic_version").fetchone()
+    return row[0] if row else None
 
 
 def apply_objects(conn: psycopg.Connection, db_dir: Path = settings.DB_DIR) -> MigrationResult:
@@ -74,10 +86,11 @@ def apply_objects(conn: psycopg.Connection, db_dir: Path = settings.DB_DIR) -> M
     result = MigrationResult(revision=current_revision(conn))
     with conn.transaction():
         conn.execute("SET LOCAL check_function_bodies = off")
-        known = {
-            r["path"]: r["sha256"]
-            for r in conn.execute("SELECT path, sha256 FROM internal.applied_objects")
-        }
+        known = dict(
+            conn.cursor(row_factory=tuple_row).execute(
+                "SELECT path, sha256 FROM internal.applied_objects"
+            )
+        )
         for path in object_files(db_dir):
             rel = str(path.relative_to(db_dir.parent))
             text = path.read_text()

@@ -38,6 +38,7 @@ CREATE TABLE venue.venues (
   created_at         timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (organization_id, venue_id),
   CONSTRAINT venues_slug_key UNIQUE (organization_id, slug),
+  CONSTRAINT venues_name_present CHECK (btrim(name) <> ''),
   CONSTRAINT venues_slug_format CHECK (slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'),
   CONSTRAINT venues_kind_known CHECK (kind IN ('nightclub', 'bar', 'event_space', 'wedding_venue')),
   CONSTRAINT venues_timezone_known CHECK ((timestamp '2000-01-01' AT TIME ZONE timezone) IS NOT NULL),
@@ -45,7 +46,7 @@ CREATE TABLE venue.venues (
   CONSTRAINT venues_brand_colour_hex CHECK (brand_colour ~ '^#[0-9A-Fa-f]{6}$')
 );
 COMMENT ON TABLE venue.venues IS 'A physical venue. Its trading day runs from trading_day_starts (local time, in timezone) to the same time next day: a payment at 01:30 on Sunday belongs to Saturday.';
-COMMENT ON CONSTRAINT venues_timezone_known ON venue.venues IS 'The time zone must be an IANA name PostgreSQL knows; an unknown one raises 22023 naming it.';
+COMMENT ON CONSTRAINT venues_timezone_known ON venue.venues IS 'The time zone must be one PostgreSQL can convert with; an unknown name raises 22023 naming it. (POSIX strings such as XYZ5 pass here; api.create_venue accepts only IANA names.)';
 COMMENT ON CONSTRAINT venues_capacity_positive ON venue.venues IS 'Occupancy rate divides by capacity: it must be a positive licensed capacity.';
 COMMENT ON CONSTRAINT venues_kind_known ON venue.venues IS 'The kind decides the demo programme and default report wording.';
 

@@ -17,7 +17,7 @@ DECLARE
   v_venue_id bigint;
 BEGIN
   /* Creates a venue with its time zone, trading-day start and capacity. */
-  IF p_organization_id IS NULL OR p_name IS NULL OR p_slug IS NULL OR p_capacity IS NULL
+  IF p_organization_id IS NULL OR nullif(btrim(p_name), '') IS NULL OR p_slug IS NULL OR p_capacity IS NULL
      OR p_timezone IS NULL OR p_trading_day_starts IS NULL OR p_kind IS NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
       MESSAGE = 'organization, name, slug, capacity, time zone, trading-day start and kind are required';

@@ -34,9 +34,10 @@ BEGIN
    *
    * p_bookings_per_night is the bookings of an ordinary Friday; other nights
    * and months scale from it. Everything is drawn from
-   * internal.demo_random(p_seed, ...), so a seed always gives the same data,
-   * and generating two periods one after the other gives the same rows as one
-   * run over both. Set-based throughout: no loop over rows.
+   * internal.demo_random(p_seed, ...) keyed by venue ordinal, day and row
+   * number (never by generated ids), so a seed always gives the same data, and
+   * generating two periods one after the other gives the same rows as one run
+   * over both. Set-based throughout: no loop over rows.
    */
   IF p_organization_id IS NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'p_organization_id is missing';
@@ -128,15 +129,15 @@ BEGIN
   ), nights AS (
     SELECT v.organization_id, v.venue_id, v.timezone, v.capacity, p.*,
            d::date AS business_date,
-           (v.venue_id * 1000000 + (d::date - date '2000-01-01'))::bigint AS night_key,
+           (v.venue_no * 1000000 + (d::date - date '2000-01-01'))::bigint AS night_key,
            s.factors[extract(month FROM d)::int] AS season_factor
-      FROM venue.venues v
+      FROM (SELECT *, row_number() OVER (ORDER BY venue_id) AS venue_no
+              FROM venue.venues WHERE organization_id = p_organization_id) v
      CROSS JOIN generate_series(v_from, v_until, interval '1 day') AS d
       JOIN programme p
         ON p.programme = CASE v.kind WHEN 'wedding_venue' THEN 'wedding' ELSE 'club' END
        AND p.isodow = extract(isodow FROM d)
       JOIN season s ON s.programme = p.programme
-     WHERE v.organization_id = p_organization_id
   )
   SELECT n.organization_id, n.venue_id, n.timezone, n.programme, n.series, n.ticket_price,
          n.business_date, n.night_key,
@@ -196,7 +197,7 @@ BEGIN
       FROM drawn d
       LEFT JOIN demo_tables t
         ON t.venue_id = d.venue_id AND d.i < d.table_bookings
-       AND t.rank = (d.i + d.night_rank) % t.how_many
+       AND t.rank = (d.i + d.night_key) % t.how_many
   )
   SELECT p.*,
          CASE
@@ -227,11 +228,13 @@ BEGIN
          CASE WHEN p.table_id IS NOT NULL AND p.table_minimum_spend > 0
               THEN least(100, round(p.table_minimum_spend * 0.2 / 5) * 5) ELSE 0 END AS deposit_amount,
          p.r_new < CASE p.programme WHEN 'club' THEN 0.42 ELSE 0.85 END AS is_new_raw,
+         p.night_key * 100000 + p.i AS booking_key,
          nextval(pg_get_serial_sequence('venue.bookings', 'booking_id')) AS booking_id
     FROM placed p;
 
-  -- Customers: each booking is by a new customer or a returning one from the
-  -- pool as it stood before that night (regulars are drawn more often).
+  -- Customers: each booking is by a new customer (created when making it) or
+  -- a returning one from the pool as it stood before that night (regulars are
+  -- drawn more often).
   CREATE TEMP TABLE demo_night_pool ON COMMIT DROP AS
   SELECT night_key, new_here,
          v_existing + coalesce(sum(new_here) OVER (ORDER BY night_rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS pool_before
@@ -245,7 +248,7 @@ BEGIN
            GROUP BY n.night_key, n.night_rank) per_night;
 
   CREATE TEMP TABLE demo_booking_customer ON COMMIT DROP AS
-  SELECT b.booking_id,
+  SELECT b.booking_id, b.is_new_raw OR np.pool_before = 0 AS is_new,
          CASE WHEN b.is_new_raw OR np.pool_before = 0
               THEN np.pool_before + row_number() OVER (PARTITION BY b.night_key, (b.is_new_raw OR np.pool_before = 0) ORDER BY b.i) - 1
               ELSE floor(np.pool_before * CASE WHEN b.r_who < 0.5 THEN b.r_who * 2
@@ -279,9 +282,9 @@ BEGIN
               THEN first_seen.first_booked + make_interval(days => (1 + r.r_withdraw * 1000)::int) END,
          first_seen.first_booked
     FROM demo_customers c
-    JOIN (SELECT bc.customer_idx, min(b.booked_at) AS first_booked
+    JOIN (SELECT bc.customer_idx, b.booked_at AS first_booked
             FROM demo_booking_customer bc JOIN demo_bookings b USING (booking_id)
-           GROUP BY bc.customer_idx) first_seen USING (customer_idx)
+           WHERE bc.is_new) first_seen USING (customer_idx)
    CROSS JOIN LATERAL internal.demo_person_name(p_seed, c.customer_idx) AS nm
    CROSS JOIN LATERAL (SELECT internal.demo_random(p_seed, c.customer_idx, 7101) AS r_age,
                               internal.demo_random(p_seed, c.customer_idx, 7102) AS r_vip,
@@ -314,7 +317,7 @@ BEGIN
   SELECT nextval(pg_get_serial_sequence('venue.payments', 'payment_id')) AS payment_id,
          b.venue_id, b.booking_id, b.event_id, c.customer_id, NULL::bigint AS staff_id,
          NULL::bigint AS refund_of_payment_id, 'deposit'::text AS kind, b.deposit_amount AS amount,
-         CASE WHEN internal.demo_random(p_seed, b.booking_id, 20) < 0.85 THEN 'stripe' ELSE 'paypal' END AS provider,
+         CASE WHEN internal.demo_random(p_seed, b.booking_key, 20) < 0.85 THEN 'stripe' ELSE 'paypal' END AS provider,
          'succeeded'::text AS status,
          b.booked_at + interval '2 minutes' AS paid_at
     FROM demo_bookings b
@@ -327,13 +330,13 @@ BEGIN
   SELECT nextval(pg_get_serial_sequence('venue.payments', 'payment_id')),
          b.venue_id, b.booking_id, b.event_id, c.customer_id, NULL, NULL, 'ticket',
          b.ticket_price * b.party_size,
-         CASE WHEN internal.demo_random(p_seed, b.booking_id, 21) < 0.85 THEN 'stripe' ELSE 'paypal' END,
+         CASE WHEN internal.demo_random(p_seed, b.booking_key, 21) < 0.85 THEN 'stripe' ELSE 'paypal' END,
          'succeeded', b.booked_at + interval '3 minutes'
     FROM demo_bookings b
     JOIN demo_booking_customer bc USING (booking_id)
     JOIN demo_customers c USING (customer_idx)
    WHERE b.table_id IS NULL AND b.ticket_price > 0 AND b.status <> 'pending'
-     AND internal.demo_random(p_seed, b.booking_id, 22) < 0.60
+     AND internal.demo_random(p_seed, b.booking_key, 22) < 0.60
      AND b.booked_at + interval '3 minutes' <= now();
 
   -- Refunds of cancellations made in time (48 h for deposits, 24 h for tickets),
@@ -346,8 +349,8 @@ BEGIN
     JOIN demo_bookings b USING (booking_id)
    CROSS JOIN LATERAL (
      SELECT b.booked_at + (b.arrives_at - b.booked_at) * b.r_cancel
-            + make_interval(days => 1 + floor(internal.demo_random(p_seed, b.booking_id, 23) * 5)::int,
-                            secs => (internal.demo_random(p_seed, b.booking_id, 24) * 36000)::int) AS refunded_at,
+            + make_interval(days => 1 + floor(internal.demo_random(p_seed, b.booking_key, 23) * 5)::int,
+                            secs => (internal.demo_random(p_seed, b.booking_key, 24) * 36000)::int) AS refunded_at,
             b.arrives_at - (b.booked_at + (b.arrives_at - b.booked_at) * b.r_cancel) AS notice) x
    WHERE b.status = 'cancelled'
      AND x.notice >= CASE p.kind WHEN 'deposit' THEN interval '48 hours' ELSE interval '24 hours' END
@@ -363,37 +366,37 @@ BEGIN
    CROSS JOIN LATERAL (
      -- door ticket for those who did not pay ahead
      SELECT 'ticket' AS kind, b.ticket_price * b.party_size AS amount,
-            CASE WHEN internal.demo_random(p_seed, b.booking_id, 30) < 0.7 THEN 'square' ELSE 'cash' END AS provider,
+            CASE WHEN internal.demo_random(p_seed, b.booking_key, 30) < 0.7 THEN 'square' ELSE 'cash' END AS provider,
             'succeeded' AS status, b.arrives_at + interval '4 minutes' AS paid_at, 'door' AS role, 0 AS k
-      WHERE b.table_id IS NULL AND b.ticket_price > 0 AND internal.demo_random(p_seed, b.booking_id, 22) >= 0.60
+      WHERE b.table_id IS NULL AND b.ticket_price > 0 AND internal.demo_random(p_seed, b.booking_key, 22) >= 0.60
      UNION ALL
      -- the table's spend, settled at the end of the night
      SELECT 'table',
             round((greatest(b.table_minimum_spend - b.deposit_amount, 40 * b.party_size)
-                   * (1 + 0.8 * internal.demo_random(p_seed, b.booking_id, 31)))::numeric, 2),
-            CASE WHEN internal.demo_random(p_seed, b.booking_id, 32) < 0.9 THEN 'square' ELSE 'stripe' END,
+                   * (1 + 0.8 * internal.demo_random(p_seed, b.booking_key, 31)))::numeric, 2),
+            CASE WHEN internal.demo_random(p_seed, b.booking_key, 32) < 0.9 THEN 'square' ELSE 'stripe' END,
             'succeeded',
             least(b.ends_at - interval '20 minutes',
-                  b.arrives_at + make_interval(secs => (7200 + internal.demo_random(p_seed, b.booking_id, 33) * 7200)::int)),
+                  b.arrives_at + make_interval(secs => (7200 + internal.demo_random(p_seed, b.booking_key, 33) * 7200)::int)),
             CASE b.programme WHEN 'club' THEN 'host' ELSE 'server' END, 1
       WHERE b.table_id IS NOT NULL
      UNION ALL
      -- one to three bar tabs, one in a hundred declined first
      SELECT 'bar',
-            round((b.party_size * (9 + 26 * internal.demo_random(p_seed, b.booking_id, 40 + k))
-                   / (1 + floor(internal.demo_random(p_seed, b.booking_id, 34) * 3)))::numeric, 1),
-            CASE WHEN internal.demo_random(p_seed, b.booking_id, 50 + k) < 0.8 THEN 'square' ELSE 'cash' END,
+            round((b.party_size * (9 + 26 * internal.demo_random(p_seed, b.booking_key, 40 + k))
+                   / (1 + floor(internal.demo_random(p_seed, b.booking_key, 34) * 3)))::numeric, 1),
+            CASE WHEN internal.demo_random(p_seed, b.booking_key, 50 + k) < 0.8 THEN 'square' ELSE 'cash' END,
             st.status,
-            b.arrives_at + make_interval(secs => (900 + internal.demo_random(p_seed, b.booking_id, 60 + k) * 12600)::int)
+            b.arrives_at + make_interval(secs => (900 + internal.demo_random(p_seed, b.booking_key, 60 + k) * 12600)::int)
               - CASE st.status WHEN 'failed' THEN interval '1 minute' ELSE interval '0' END,
             'bartender', 2 + k
-       FROM generate_series(1, 1 + floor(internal.demo_random(p_seed, b.booking_id, 34) * 3)::int) AS k
+       FROM generate_series(1, 1 + floor(internal.demo_random(p_seed, b.booking_key, 34) * 3)::int) AS k
       CROSS JOIN LATERAL (VALUES ('succeeded'), ('failed')) AS st(status)
-      WHERE st.status = 'succeeded' OR internal.demo_random(p_seed, b.booking_id, 70 + k) < 0.01
+      WHERE st.status = 'succeeded' OR internal.demo_random(p_seed, b.booking_key, 70 + k) < 0.01
    ) x
     LEFT JOIN demo_staff s
       ON s.venue_id = b.venue_id AND s.role = x.role
-     AND s.rank = floor(internal.demo_random(p_seed, b.booking_id, 80 + x.k) * s.how_many)
+     AND s.rank = floor(internal.demo_random(p_seed, b.booking_key, 80 + x.k) * s.how_many)
    WHERE b.status = 'completed' AND x.paid_at <= now();
 
   CREATE TEMP TABLE demo_walk_ins ON COMMIT DROP AS
@@ -454,16 +457,16 @@ BEGIN
              CASE WHEN d.direction = 'in' AND b.programme = 'club' THEN 'qr' ELSE 'door' END AS method,
              b.party_size AS people,
              CASE d.direction
-               WHEN 'in' THEN b.arrives_at + make_interval(secs => (internal.demo_random(p_seed, b.booking_id, 90) * 1200)::int)
+               WHEN 'in' THEN b.arrives_at + make_interval(secs => (internal.demo_random(p_seed, b.booking_key, 90) * 1200)::int)
                ELSE least(b.ends_at + interval '10 minutes',
-                          b.arrives_at + make_interval(secs => (5400 + internal.demo_random(p_seed, b.booking_id, 91) * 12600)::int))
+                          b.arrives_at + make_interval(secs => (5400 + internal.demo_random(p_seed, b.booking_key, 91) * 12600)::int))
              END AS occurred_at
         FROM demo_bookings b
         JOIN demo_booking_customer bc USING (booking_id)
         JOIN demo_customers c USING (customer_idx)
        CROSS JOIN (VALUES ('in'), ('out')) AS d(direction)
        WHERE b.status = 'completed'
-         AND (d.direction = 'in' OR internal.demo_random(p_seed, b.booking_id, 92) >= 0.04)
+         AND (d.direction = 'in' OR internal.demo_random(p_seed, b.booking_key, 92) >= 0.04)
       UNION ALL
       SELECT w.venue_id, w.event_id, NULL, NULL, d.direction, 'door', w.people,
              CASE d.direction WHEN 'in' THEN w.in_at
@@ -485,21 +488,21 @@ BEGIN
   INSERT INTO venue.feedback (organization_id, venue_id, event_id, booking_id, customer_id, rating,
                               comment, submitted_at)
   SELECT p_organization_id, b.venue_id, b.event_id, b.booking_id, c.customer_id, x.rating,
-         CASE WHEN internal.demo_random(p_seed, b.booking_id, 102) < 0.35 THEN
+         CASE WHEN internal.demo_random(p_seed, b.booking_key, 102) < 0.35 THEN
            (ARRAY[NULL, 'Queue took far too long and the bar was three deep all night.',
                   'Sound was muddy and the room too hot.', 'Decent night, drinks a bit pricey.',
                   'Great music, friendly door staff, will be back.',
                   'Best night out in Leeds - the team made the birthday special.'])[1 + x.rating]
          END,
          (b.business_date + 1 + time '10:00') AT TIME ZONE 'Europe/London'
-           + make_interval(secs => (internal.demo_random(p_seed, b.booking_id, 103) * 36000)::int)
+           + make_interval(secs => (internal.demo_random(p_seed, b.booking_key, 103) * 36000)::int)
     FROM demo_bookings b
     JOIN demo_booking_customer bc USING (booking_id)
     JOIN demo_customers c USING (customer_idx)
    CROSS JOIN LATERAL (
      SELECT CASE WHEN r < 0.02 THEN 1 WHEN r < 0.06 THEN 2 WHEN r < 0.16 THEN 3 WHEN r < 0.50 THEN 4 ELSE 5 END AS rating
-       FROM (SELECT internal.demo_random(p_seed, b.booking_id, 101) AS r) q) x
-   WHERE b.status = 'completed' AND internal.demo_random(p_seed, b.booking_id, 100) < 0.12
+       FROM (SELECT internal.demo_random(p_seed, b.booking_key, 101) AS r) q) x
+   WHERE b.status = 'completed' AND internal.demo_random(p_seed, b.booking_key, 100) < 0.12
      AND (b.business_date + 1 + time '10:00') AT TIME ZONE 'Europe/London' <= now()
    ORDER BY 8;
   GET DIAGNOSTICS v_feedback = ROW_COUNT;
@@ -518,8 +521,7 @@ BEGIN
       USING (programme)
     JOIN demo_staff s
       ON s.venue_id = n.venue_id AND s.role = need.role
-     AND (s.rank - n.night_rank) % s.how_many + CASE WHEN (s.rank - n.night_rank) % s.how_many < 0 THEN s.how_many ELSE 0 END
-         < least(need.how_many, s.how_many);
+     AND (s.rank + n.night_key) % s.how_many < least(need.how_many, s.how_many);
   GET DIAGNOSTICS v_shifts = ROW_COUNT;
 
   v_counts := jsonb_build_object(

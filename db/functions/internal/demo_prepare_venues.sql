@@ -10,11 +10,11 @@ BEGIN
    * fitting its kind. Venues that already have tables are left alone.
    */
   CREATE TEMP TABLE demo_new_venues ON COMMIT DROP AS
-  SELECT v.organization_id, v.venue_id, v.slug,
+  SELECT v.organization_id, v.venue_id, v.slug, v.venue_no,
          CASE v.kind WHEN 'wedding_venue' THEN 'wedding' ELSE 'club' END AS programme
-    FROM venue.venues v
-   WHERE v.organization_id = p_organization_id
-     AND NOT EXISTS (SELECT 1 FROM venue.tables t
+    FROM (SELECT *, row_number() OVER (ORDER BY venue_id) AS venue_no
+            FROM venue.venues WHERE organization_id = p_organization_id) v
+   WHERE NOT EXISTS (SELECT 1 FROM venue.tables t
                       WHERE t.organization_id = v.organization_id AND t.venue_id = v.venue_id);
 
   INSERT INTO venue.areas (organization_id, venue_id, name, kind)
@@ -40,7 +40,7 @@ BEGIN
   INSERT INTO venue.staff (organization_id, venue_id, full_name, role, email, hourly_rate, hired_on)
   SELECT nv.organization_id, nv.venue_id, n.first_name || ' ' || n.last_name, r.role,
          lower(n.first_name || '.' || n.last_name || '.' || nv.venue_id || g) || '@' || nv.slug || '.example.com',
-         r.hourly_rate, date '2022-01-10' + (internal.demo_random(p_seed, nv.venue_id, 900000 + r.ord * 100 + g) * 900)::int
+         r.hourly_rate, date '2022-01-10' + (internal.demo_random(p_seed, nv.venue_no, 900000 + r.ord * 100 + g) * 900)::int
     FROM demo_new_venues nv
     JOIN (VALUES ('club', 1, 'manager', 2, 19.50), ('club', 2, 'host', 4, 13.00),
                  ('club', 3, 'bartender', 10, 12.00), ('club', 4, 'door', 3, 12.50),
@@ -50,7 +50,7 @@ BEGIN
                  ('wedding', 3, 'server', 12, 11.80), ('wedding', 4, 'bartender', 4, 12.00))
          AS r(programme, ord, role, how_many, hourly_rate) USING (programme)
    CROSS JOIN LATERAL generate_series(1, r.how_many) AS g
-   CROSS JOIN LATERAL internal.demo_person_name(p_seed, nv.venue_id * 1000 + r.ord * 50 + g) AS n;
+   CROSS JOIN LATERAL internal.demo_person_name(p_seed, nv.venue_no * 1000 + r.ord * 50 + g) AS n;
 
   DROP TABLE demo_new_venues;
 END

@@ -30,3 +30,12 @@ CREATE TRIGGER bookings__check_referencing_rows__delete
     'payments:booking_id',
     'check_ins:booking_id',
     'feedback:booking_id');
+
+DROP TRIGGER IF EXISTS bookings__check_referencing_rows__update ON venue.bookings;
+CREATE TRIGGER bookings__check_referencing_rows__update
+  AFTER UPDATE ON venue.bookings
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_referencing_rows(
+    'payments:booking_id',
+    'check_ins:booking_id',
+    'feedback:booking_id');

@@ -9,3 +9,13 @@ CREATE TRIGGER customers__check_referencing_rows__delete
     'payments:customer_id',
     'check_ins:customer_id',
     'feedback:customer_id');
+
+DROP TRIGGER IF EXISTS customers__check_referencing_rows__update ON venue.customers;
+CREATE TRIGGER customers__check_referencing_rows__update
+  AFTER UPDATE ON venue.customers
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_referencing_rows(
+    'bookings:customer_id',
+    'payments:customer_id',
+    'check_ins:customer_id',
+    'feedback:customer_id');

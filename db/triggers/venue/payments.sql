@@ -30,3 +30,10 @@ CREATE TRIGGER payments__check_referencing_rows__delete
   REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_referencing_rows(
     'payments:refund_of_payment_id=payment_id');
+
+DROP TRIGGER IF EXISTS payments__check_referencing_rows__update ON venue.payments;
+CREATE TRIGGER payments__check_referencing_rows__update
+  AFTER UPDATE ON venue.payments
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_referencing_rows(
+    'payments:refund_of_payment_id=payment_id');

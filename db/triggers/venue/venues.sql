@@ -9,3 +9,13 @@ CREATE TRIGGER venues__check_referencing_rows__delete
     'payments:venue_id',
     'check_ins:venue_id',
     'feedback:venue_id');
+
+DROP TRIGGER IF EXISTS venues__check_referencing_rows__update ON venue.venues;
+CREATE TRIGGER venues__check_referencing_rows__update
+  AFTER UPDATE ON venue.venues
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_check_referencing_rows(
+    'bookings:venue_id',
+    'payments:venue_id',
+    'check_ins:venue_id',
+    'feedback:venue_id');

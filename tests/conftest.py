@@ -1,0 +1,70 @@
+"""Fixtures: per-test databases on the throwaway cluster `make test` starts.
+
+scripts/run-tests-in-cluster exports the superuser's libpq variables (PGHOST,
+PGPORT, PGUSER, PGPASSWORD) and DATABASE_URL of the migrated test database,
+owned by the non-superuser role `nightcap`.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from renderer.bootstrap import bootstrap
+from renderer.migrate import migrate
+
+OWNER = "nightcap"
+
+
+def owner_password() -> str:
+    return conninfo_to_dict(os.environ["DATABASE_URL"])["password"]
+
+
+@pytest.fixture(scope="session")
+def admin_conninfo() -> str:
+    if "DATABASE_URL" not in os.environ or "PGHOST" not in os.environ:
+        pytest.skip("run through `make test` (needs the throwaway cluster's PG* and DATABASE_URL)")
+    return make_conninfo("", dbname="postgres")
+
+
+def drop_database(admin: str, name: str) -> None:
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+@pytest.fixture
+def empty_db(admin_conninfo: str) -> Iterator[str]:
+    """A new, unmigrated database owned by `nightcap` (no pg_cron in it); its URL."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    url = bootstrap(admin_conninfo, name, OWNER, owner_password())
+    yield url
+    drop_database(admin_conninfo, name)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(admin_conninfo: str) -> Iterator[str]:
+    """A database migrated to head, used as the template of `migrated_db`."""
+    name = f"tmpl_{uuid.uuid4().hex[:8]}"
+    migrate(bootstrap(admin_conninfo, name, OWNER, owner_password()))
+    yield name
+    drop_database(admin_conninfo, name)
+
+
+@pytest.fixture
+def migrated_db(admin_conninfo: str, migrated_template: str) -> Iterator[str]:
+    """A fresh copy of the migrated template; its owner URL."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_conninfo, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(
+                sql.Identifier(name), sql.Identifier(migrated_template), sql.Identifier(OWNER)
+            )
+        )
+    yield make_conninfo(os.environ["DATABASE_URL"], dbname=name)
+    drop_database(admin_conninfo, name)

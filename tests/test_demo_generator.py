@@ -1,0 +1,92 @@
+"""The demo generator: reproducible, tenant-safe, and `nightcap demo` is idempotent."""
+
+import psycopg
+
+from renderer import db, demo
+
+# Everything about a payment except generated ids, in a stable order.
+PAYMENTS = """
+SELECT md5(string_agg(concat_ws('|', p.kind, p.amount, p.status, p.provider, p.paid_at, c.email),
+                      ',' ORDER BY p.paid_at, p.kind, p.amount, c.email))
+  FROM venue.payments p
+  LEFT JOIN venue.customers c USING (organization_id, customer_id)
+ WHERE p.organization_id = %s
+"""
+
+
+def new_club(conn: psycopg.Connection, slug: str) -> str:
+    org = conn.execute("SELECT api.create_organization(%s, %s)", (slug, slug)).fetchone()[0]
+    conn.execute("SELECT api.create_venue(%s, 'Room', 'room', 600)", (org,))
+    return org
+
+
+def fingerprint(conn: psycopg.Connection, org: str) -> str:
+    return conn.execute(PAYMENTS, (org,)).fetchone()[0]
+
+
+def test_same_seed_same_data_and_top_up_equals_one_run(migrated_db):
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        one_run, two_runs, other_seed = (
+            new_club(conn, s) for s in ("one-run", "two-runs", "other-seed")
+        )
+        conn.execute("SELECT api.generate_demo_data(%s, 28, 30, 7, '2026-06-28')", (one_run,))
+        conn.execute("SELECT api.generate_demo_data(%s, 14, 30, 7, '2026-06-14')", (two_runs,))
+        conn.execute("SELECT api.generate_demo_data(%s, 14, 30, 7, '2026-06-28')", (two_runs,))
+        conn.execute("SELECT api.generate_demo_data(%s, 28, 30, 8, '2026-06-28')", (other_seed,))
+        assert fingerprint(conn, one_run) == fingerprint(conn, two_runs)
+        assert fingerprint(conn, one_run) != fingerprint(conn, other_seed)
+        counts = conn.execute(
+            "SELECT count(*) FROM venue.customers WHERE organization_id = ANY(%s)"
+            " GROUP BY organization_id",
+            ([one_run, two_runs],),
+        ).fetchall()
+        assert counts[0] == counts[1]
+
+
+def test_a_second_organization_leaves_the_first_untouched(migrated_db):
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        first = new_club(conn, "first")
+        conn.execute("SELECT api.generate_demo_data(%s, 21, 25, 1, '2026-09-30')", (first,))
+        before = (
+            fingerprint(conn, first),
+            conn.execute(
+                "SELECT count(*) FROM venue.bookings WHERE organization_id = %s", (first,)
+            ).fetchone()[0],
+        )
+        second = new_club(conn, "second")
+        conn.execute("SELECT api.generate_demo_data(%s, 21, 25, 1, '2026-09-30')", (second,))
+        after = (
+            fingerprint(conn, first),
+            conn.execute(
+                "SELECT count(*) FROM venue.bookings WHERE organization_id = %s", (first,)
+            ).fetchone()[0],
+        )
+        assert before == after
+        # Nothing of the second organization points at the first one's rows.
+        crossed = conn.execute(
+            """SELECT count(*) FROM venue.bookings b
+                 JOIN venue.customers c ON c.customer_id = b.customer_id
+                WHERE b.organization_id <> c.organization_id"""
+        ).fetchone()[0]
+        assert crossed == 0
+
+
+def test_demo_load_is_idempotent(migrated_db):
+    with db.connect(migrated_db, autocommit=True) as conn:
+        first = demo.load(conn)
+        assert [g["organization"] for g in first] == [
+            "The Backroom Leeds",
+            "Hartwell Wedding Venues",
+        ]
+        assert all(g["bookings"] > 0 for g in first)
+        counts_before = demo.summary(conn)
+        assert demo.load(conn) == []
+        assert demo.summary(conn) == counts_before
+        venues = conn.execute(
+            "SELECT o.slug, count(*) FROM venue.venues v"
+            " JOIN venue.organizations o USING (organization_id) GROUP BY o.slug ORDER BY o.slug"
+        ).fetchall()
+        assert [(v["slug"], v["count"]) for v in venues] == [
+            ("backroom-leeds", 1),
+            ("hartwell-weddings", 2),
+        ]
