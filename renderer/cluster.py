@@ -185,6 +185,15 @@ class LocalCluster:
             f"unix_socket_directories = '{self.datadir}'",
             "timezone = 'UTC'",
             "max_worker_processes = 20",
+            # Sized for bulk loads and rebuilds of tens of millions of rows on
+            # a small machine: a 128 MB buffer pool and 1 GB of WAL between
+            # checkpoints made index maintenance and full-page writes dominate.
+            "shared_buffers = '1GB'",
+            "work_mem = '64MB'",
+            "maintenance_work_mem = '512MB'",
+            "max_wal_size = '8GB'",
+            "checkpoint_timeout = '30min'",
+            "wal_compression = on",
         ]
         if self.has_pg_cron():
             settings_lines += [

@@ -22,6 +22,11 @@ DECLARE
   v_check_ins bigint;
   v_feedback  bigint;
   v_shifts    bigint;
+  -- Looked up once: pg_get_serial_sequence() per row costs microseconds.
+  v_event_seq    regclass := pg_get_serial_sequence('venue.events', 'event_id');
+  v_booking_seq  regclass := pg_get_serial_sequence('venue.bookings', 'booking_id');
+  v_customer_seq regclass := pg_get_serial_sequence('venue.customers', 'customer_id');
+  v_payment_seq  regclass := pg_get_serial_sequence('venue.payments', 'payment_id');
 BEGIN
   /*
    * Generates the trading history of every venue of an organization for the
@@ -141,7 +146,7 @@ BEGIN
   )
   SELECT n.organization_id, n.venue_id, n.timezone, n.programme, n.series, n.ticket_price,
          n.business_date, n.night_key,
-         nextval(pg_get_serial_sequence('venue.events', 'event_id')) AS event_id,
+         nextval(v_event_seq) AS event_id,
          n.artists[1 + floor(internal.demo_random(p_seed, n.night_key, 2) * cardinality(n.artists))::int] AS artist,
          (n.business_date + n.starts) AT TIME ZONE n.timezone AS starts_at,
          (n.business_date + n.starts + make_interval(mins => (n.hours * 60)::int)) AT TIME ZONE n.timezone AS ends_at,
@@ -229,7 +234,7 @@ BEGIN
               THEN least(100, round(p.table_minimum_spend * 0.2 / 5) * 5) ELSE 0 END AS deposit_amount,
          p.r_new < CASE p.programme WHEN 'club' THEN 0.42 ELSE 0.85 END AS is_new_raw,
          p.night_key * 100000 + p.i AS booking_key,
-         nextval(pg_get_serial_sequence('venue.bookings', 'booking_id')) AS booking_id
+         nextval(v_booking_seq) AS booking_id
     FROM placed p;
 
   -- Customers: each booking is by a new customer (created when making it) or
@@ -263,7 +268,7 @@ BEGIN
       FROM venue.customers WHERE organization_id = p_organization_id) existing;
 
   INSERT INTO demo_customers (customer_idx, customer_id)
-  SELECT g, nextval(pg_get_serial_sequence('venue.customers', 'customer_id'))
+  SELECT g, nextval(v_customer_seq)
     FROM generate_series(v_existing, (SELECT v_existing + coalesce(sum(new_here), 0) - 1 FROM demo_night_pool)) AS g
    ORDER BY g;
   CREATE UNIQUE INDEX ON demo_customers (customer_idx);
@@ -314,7 +319,7 @@ BEGIN
 
   -- Payments: deposits first (refunds point at them), then everything else.
   CREATE TEMP TABLE demo_payments ON COMMIT DROP AS
-  SELECT nextval(pg_get_serial_sequence('venue.payments', 'payment_id')) AS payment_id,
+  SELECT nextval(v_payment_seq) AS payment_id,
          b.venue_id, b.booking_id, b.event_id, c.customer_id, NULL::bigint AS staff_id,
          NULL::bigint AS refund_of_payment_id, 'deposit'::text AS kind, b.deposit_amount AS amount,
          CASE WHEN internal.demo_random(p_seed, b.booking_key, 20) < 0.85 THEN 'stripe' ELSE 'paypal' END AS provider,
@@ -327,7 +332,7 @@ BEGIN
 
   -- Online tickets for guest-list bookings (60% pay ahead).
   INSERT INTO demo_payments
-  SELECT nextval(pg_get_serial_sequence('venue.payments', 'payment_id')),
+  SELECT nextval(v_payment_seq),
          b.venue_id, b.booking_id, b.event_id, c.customer_id, NULL, NULL, 'ticket',
          b.ticket_price * b.party_size,
          CASE WHEN internal.demo_random(p_seed, b.booking_key, 21) < 0.85 THEN 'stripe' ELSE 'paypal' END,
@@ -342,7 +347,7 @@ BEGIN
   -- Refunds of cancellations made in time (48 h for deposits, 24 h for tickets),
   -- paid back one to five days after the cancellation: often a later trading day.
   INSERT INTO demo_payments
-  SELECT nextval(pg_get_serial_sequence('venue.payments', 'payment_id')),
+  SELECT nextval(v_payment_seq),
          p.venue_id, p.booking_id, p.event_id, p.customer_id, NULL, p.payment_id, 'refund',
          p.amount, p.provider, 'succeeded', x.refunded_at
     FROM demo_payments p
@@ -442,7 +447,7 @@ BEGIN
          END
     FROM demo_payments p
    CROSS JOIN LATERAL (SELECT coalesce(p.payment_id,
-                                       nextval(pg_get_serial_sequence('venue.payments', 'payment_id'))) AS payment_id) id
+                                       nextval(v_payment_seq)) AS payment_id) id
    ORDER BY p.paid_at;
   GET DIAGNOSTICS v_payments = ROW_COUNT;
 
