@@ -314,7 +314,7 @@ BEGIN
      AND s.role = CASE WHEN b.table_id IS NOT NULL AND b.programme = 'club' THEN 'host'
                        WHEN b.channel IN ('instagram', 'whatsapp', 'partner') THEN 'promoter' END
      AND s.rank = floor(b.r_staff * s.how_many)
-   ORDER BY b.booked_at;
+   ORDER BY b.booking_id;
   GET DIAGNOSTICS v_bookings = ROW_COUNT;
 
   -- Payments: deposits first (refunds point at them), then everything else.
@@ -445,10 +445,11 @@ BEGIN
            WHEN 'paypal' THEN 'PAYID-' || upper(lpad(to_hex(id.payment_id * 104729 + p_seed), 14, '0'))
            WHEN 'square' THEN 'sq_' || lpad(to_hex(id.payment_id * 15485863 + p_seed), 16, '0')
          END
-    FROM demo_payments p
+    -- Rows go in by time and new ids are drawn in that order, so the primary
+    -- key grows at its right edge instead of splitting pages all over.
+    FROM (SELECT * FROM demo_payments ORDER BY paid_at) p
    CROSS JOIN LATERAL (SELECT coalesce(p.payment_id,
-                                       nextval(v_payment_seq)) AS payment_id) id
-   ORDER BY p.paid_at;
+                                       nextval(v_payment_seq)) AS payment_id) id;
   GET DIAGNOSTICS v_payments = ROW_COUNT;
 
   -- Check-ins: QR scans of arriving parties, door clicks of walk-ins; the odd
