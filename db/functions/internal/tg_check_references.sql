@@ -20,11 +20,9 @@ BEGIN
    * anti-join per reference replaces one locking lookup per row per key.
    */
   FOREACH v_arg IN ARRAY TG_ARGV LOOP
-    v_parent := split_part(v_arg, ':', 1);
-    SELECT array_agg(split_part(pair, '=', 1) ORDER BY ord),
-           array_agg(coalesce(nullif(split_part(pair, '=', 2), ''), split_part(pair, '=', 1)) ORDER BY ord)
-      INTO v_child_cols, v_parent_cols
-      FROM unnest(string_to_array(split_part(v_arg, ':', 2), ',')) WITH ORDINALITY AS u(pair, ord);
+    SELECT r.other_table, r.child_cols, r.parent_cols
+      INTO v_parent, v_child_cols, v_parent_cols
+      FROM internal.parse_reference_spec(v_arg) AS r;
 
     v_sql := format(
       'SELECT to_jsonb(k) FROM (SELECT n.organization_id, %s FROM new_rows n'

@@ -30,11 +30,9 @@ BEGIN
     RETURN NULL;
   END IF;
   FOREACH v_arg IN ARRAY TG_ARGV LOOP
-    v_child := split_part(v_arg, ':', 1);
-    SELECT array_agg(split_part(pair, '=', 1) ORDER BY ord),
-           array_agg(coalesce(nullif(split_part(pair, '=', 2), ''), split_part(pair, '=', 1)) ORDER BY ord)
-      INTO v_child_cols, v_parent_cols
-      FROM unnest(string_to_array(split_part(v_arg, ':', 2), ',')) WITH ORDINALITY AS u(pair, ord);
+    SELECT r.other_table, r.child_cols, r.parent_cols
+      INTO v_child, v_child_cols, v_parent_cols
+      FROM internal.parse_reference_spec(v_arg) AS r;
 
     -- An UPDATE that keeps every key (a status change) has nothing to check.
     v_kept := CASE WHEN TG_OP = 'UPDATE' THEN format(
