@@ -299,16 +299,21 @@ BEGIN
    ORDER BY c.customer_id;
   GET DIAGNOSTICS v_customers = ROW_COUNT;
 
+  -- Each booking with its customer's id, joined once for everything below.
+  CREATE TEMP TABLE demo_booked ON COMMIT DROP AS
+  SELECT b.*, c.customer_id
+    FROM demo_bookings b
+    JOIN demo_booking_customer bc USING (booking_id)
+    JOIN demo_customers c USING (customer_idx);
+
   INSERT INTO venue.bookings (organization_id, booking_id, venue_id, event_id, customer_id, table_id,
                               staff_id, party_size, status, occasion, channel, booked_at, arrives_at,
                               cancelled_at, deposit_amount, minimum_spend)
-  SELECT b.organization_id, b.booking_id, b.venue_id, b.event_id, c.customer_id, b.table_id,
+  SELECT b.organization_id, b.booking_id, b.venue_id, b.event_id, b.customer_id, b.table_id,
          s.staff_id, b.party_size, b.status, b.occasion, b.channel, b.booked_at, b.arrives_at,
          CASE WHEN b.status = 'cancelled' THEN b.booked_at + (b.arrives_at - b.booked_at) * b.r_cancel END,
          b.deposit_amount, coalesce(b.table_minimum_spend, 0)
-    FROM demo_bookings b
-    JOIN demo_booking_customer bc USING (booking_id)
-    JOIN demo_customers c USING (customer_idx)
+    FROM demo_booked b
     LEFT JOIN demo_staff s
       ON s.venue_id = b.venue_id
      AND s.role = CASE WHEN b.table_id IS NOT NULL AND b.programme = 'club' THEN 'host'
@@ -320,26 +325,22 @@ BEGIN
   -- Payments: deposits first (refunds point at them), then everything else.
   CREATE TEMP TABLE demo_payments ON COMMIT DROP AS
   SELECT nextval(v_payment_seq) AS payment_id,
-         b.venue_id, b.booking_id, b.event_id, c.customer_id, NULL::bigint AS staff_id,
+         b.venue_id, b.booking_id, b.event_id, b.customer_id, NULL::bigint AS staff_id,
          NULL::bigint AS refund_of_payment_id, 'deposit'::text AS kind, b.deposit_amount AS amount,
          CASE WHEN internal.demo_random(p_seed, b.booking_key, 20) < 0.85 THEN 'stripe' ELSE 'paypal' END AS provider,
          'succeeded'::text AS status,
          b.booked_at + interval '2 minutes' AS paid_at
-    FROM demo_bookings b
-    JOIN demo_booking_customer bc USING (booking_id)
-    JOIN demo_customers c USING (customer_idx)
+    FROM demo_booked b
    WHERE b.deposit_amount > 0 AND b.status <> 'pending' AND b.booked_at + interval '2 minutes' <= now();
 
   -- Online tickets for guest-list bookings (60% pay ahead).
   INSERT INTO demo_payments
   SELECT nextval(v_payment_seq),
-         b.venue_id, b.booking_id, b.event_id, c.customer_id, NULL, NULL, 'ticket',
+         b.venue_id, b.booking_id, b.event_id, b.customer_id, NULL, NULL, 'ticket',
          b.ticket_price * b.party_size,
          CASE WHEN internal.demo_random(p_seed, b.booking_key, 21) < 0.85 THEN 'stripe' ELSE 'paypal' END,
          'succeeded', b.booked_at + interval '3 minutes'
-    FROM demo_bookings b
-    JOIN demo_booking_customer bc USING (booking_id)
-    JOIN demo_customers c USING (customer_idx)
+    FROM demo_booked b
    WHERE b.table_id IS NULL AND b.ticket_price > 0 AND b.status <> 'pending'
      AND internal.demo_random(p_seed, b.booking_key, 22) < 0.60
      AND b.booked_at + interval '3 minutes' <= now();
@@ -351,7 +352,7 @@ BEGIN
          p.venue_id, p.booking_id, p.event_id, p.customer_id, NULL, p.payment_id, 'refund',
          p.amount, p.provider, 'succeeded', x.refunded_at
     FROM demo_payments p
-    JOIN demo_bookings b USING (booking_id)
+    JOIN demo_booked b USING (booking_id)
    CROSS JOIN LATERAL (
      SELECT b.booked_at + (b.arrives_at - b.booked_at) * b.r_cancel
             + make_interval(days => 1 + floor(internal.demo_random(p_seed, b.booking_key, 23) * 5)::int,
@@ -363,11 +364,9 @@ BEGIN
 
   -- What guests spend on the night: door tickets, table spend, bar tabs, walk-ins.
   INSERT INTO demo_payments
-  SELECT NULL, b.venue_id, b.booking_id, b.event_id, c.customer_id, s.staff_id, NULL, x.kind,
+  SELECT NULL, b.venue_id, b.booking_id, b.event_id, b.customer_id, s.staff_id, NULL, x.kind,
          x.amount, x.provider, x.status, x.paid_at
-    FROM demo_bookings b
-    JOIN demo_booking_customer bc USING (booking_id)
-    JOIN demo_customers c USING (customer_idx)
+    FROM demo_booked b
    CROSS JOIN LATERAL (
      -- door ticket for those who did not pay ahead
      SELECT 'ticket' AS kind, b.ticket_price * b.party_size AS amount,
@@ -459,7 +458,7 @@ BEGIN
   SELECT p_organization_id, x.venue_id, x.event_id, x.booking_id, x.customer_id,
          x.direction, x.method, x.people, x.occurred_at
     FROM (
-      SELECT b.venue_id, b.event_id, b.booking_id, c.customer_id, d.direction,
+      SELECT b.venue_id, b.event_id, b.booking_id, b.customer_id, d.direction,
              CASE WHEN d.direction = 'in' AND b.programme = 'club' THEN 'qr' ELSE 'door' END AS method,
              b.party_size AS people,
              CASE d.direction
@@ -467,9 +466,7 @@ BEGIN
                ELSE least(b.ends_at + interval '10 minutes',
                           b.arrives_at + make_interval(secs => (5400 + internal.demo_random(p_seed, b.booking_key, 91) * 12600)::int))
              END AS occurred_at
-        FROM demo_bookings b
-        JOIN demo_booking_customer bc USING (booking_id)
-        JOIN demo_customers c USING (customer_idx)
+        FROM demo_booked b
        CROSS JOIN (VALUES ('in'), ('out')) AS d(direction)
        WHERE b.status = 'completed'
          AND (d.direction = 'in' OR internal.demo_random(p_seed, b.booking_key, 92) >= 0.04)
@@ -493,7 +490,7 @@ BEGIN
 
   INSERT INTO venue.feedback (organization_id, venue_id, event_id, booking_id, customer_id, rating,
                               comment, submitted_at)
-  SELECT p_organization_id, b.venue_id, b.event_id, b.booking_id, c.customer_id, x.rating,
+  SELECT p_organization_id, b.venue_id, b.event_id, b.booking_id, b.customer_id, x.rating,
          CASE WHEN internal.demo_random(p_seed, b.booking_key, 102) < 0.35 THEN
            (ARRAY[NULL, 'Queue took far too long and the bar was three deep all night.',
                   'Sound was muddy and the room too hot.', 'Decent night, drinks a bit pricey.',
@@ -502,9 +499,7 @@ BEGIN
          END,
          (b.business_date + 1 + time '10:00') AT TIME ZONE 'Europe/London'
            + make_interval(secs => (internal.demo_random(p_seed, b.booking_key, 103) * 36000)::int)
-    FROM demo_bookings b
-    JOIN demo_booking_customer bc USING (booking_id)
-    JOIN demo_customers c USING (customer_idx)
+    FROM demo_booked b
    CROSS JOIN LATERAL (
      SELECT CASE WHEN r < 0.02 THEN 1 WHEN r < 0.06 THEN 2 WHEN r < 0.16 THEN 3 WHEN r < 0.50 THEN 4 ELSE 5 END AS rating
        FROM (SELECT internal.demo_random(p_seed, b.booking_key, 101) AS r) q) x
@@ -537,7 +532,7 @@ BEGIN
     'feedback', v_feedback, 'shifts', v_shifts);
 
   DROP TABLE demo_tables, demo_staff, demo_nights, demo_bookings, demo_night_pool,
-             demo_booking_customer, demo_customers, demo_payments, demo_walk_ins;
+             demo_booking_customer, demo_customers, demo_booked, demo_payments, demo_walk_ins;
   RETURN v_counts;
 END
 $fn$;

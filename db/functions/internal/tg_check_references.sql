@@ -24,12 +24,15 @@ BEGIN
       INTO v_parent, v_child_cols, v_parent_cols
       FROM internal.parse_reference_spec(v_arg) AS r;
 
+    -- Distinct keys first: a bulk load repeats them (a million payments of
+    -- three venues), and probing each distinct key once is what makes this
+    -- cheaper than a declared FOREIGN KEY.
     v_sql := format(
-      'SELECT to_jsonb(k) FROM (SELECT n.organization_id, %s FROM new_rows n'
-      ' WHERE %s AND NOT EXISTS (SELECT 1 FROM %I.%I p WHERE p.organization_id = n.organization_id AND %s)'
-      ' LIMIT 1) k',
-      (SELECT string_agg(format('n.%I', c), ', ') FROM unnest(v_child_cols) c),
-      (SELECT string_agg(format('n.%I IS NOT NULL', c), ' AND ') FROM unnest(v_child_cols) c),
+      'SELECT to_jsonb(n) FROM (SELECT DISTINCT organization_id, %s FROM new_rows WHERE %s) n'
+      ' WHERE NOT EXISTS (SELECT 1 FROM %I.%I p WHERE p.organization_id = n.organization_id AND %s)'
+      ' LIMIT 1',
+      (SELECT string_agg(format('%I', c), ', ') FROM unnest(v_child_cols) c),
+      (SELECT string_agg(format('%I IS NOT NULL', c), ' AND ') FROM unnest(v_child_cols) c),
       TG_TABLE_SCHEMA, v_parent,
       (SELECT string_agg(format('p.%I = n.%I', pc, cc), ' AND ')
          FROM unnest(v_child_cols, v_parent_cols) AS u(cc, pc)));
