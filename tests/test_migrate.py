@@ -35,11 +35,16 @@ def applied_objects(url: str) -> list[tuple]:
 
 
 def test_fresh_and_upgraded_databases_end_identical(empty_db, migrated_db):
-    # migrated_db went to head in one go; empty_db stops at 0001 first, as an
-    # older installation would, then upgrades.
+    # migrated_db went to head in one go; empty_db is migrated release by
+    # release, as an installation that upgraded along the way would be.
     alembic_upgrade(empty_db, "0001")
     with psycopg.connect(empty_db) as conn:
         assert conn.execute("SELECT to_regclass('venue.bookings')").fetchone() == (None,)
+    alembic_upgrade(empty_db, "0002")
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("SELECT to_regclass('reporting.daily_aggregations')").fetchone() == (
+            None,
+        )
     migrate(empty_db)
     assert schema_dump(empty_db) == schema_dump(migrated_db)
     assert applied_objects(empty_db) == applied_objects(migrated_db)
@@ -61,7 +66,7 @@ def test_downgrade_then_upgrade_restores_the_same_schema(migrated_db):
 
 def test_second_migrate_applies_nothing(migrated_db):
     result = migrate(migrated_db)
-    assert result.revision == "0002"
+    assert result.revision == "0003"
     assert result.applied == []
     assert result.unchanged == len(object_files())
 
