@@ -6,6 +6,7 @@ nothing.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 import psycopg
 
@@ -102,23 +103,48 @@ def load(conn: psycopg.Connection) -> list[dict]:
     return generated
 
 
+SUMMARY_COLUMNS = (
+    "organization",
+    "venues",
+    "events",
+    "customers",
+    "bookings",
+    "payments",
+    "check_ins",
+    "first_night",
+    "last_night",
+)
+HEADLINE_COLUMNS = (
+    "organization",
+    "venue",
+    "business_date",
+    "gross_revenue",
+    "net_revenue",
+    "bookings_total",
+    "covers",
+    "peak_occupancy",
+    "occupancy_pct",
+    "customers_new",
+    "average_rating",
+)
+
+
 def summary(conn: psycopg.Connection) -> list[dict]:
     return conn.execute(queries.load("demo_summary")).fetchall()
 
 
-def format_summary(rows: list[dict]) -> str:
-    columns = (
-        "organization",
-        "venues",
-        "events",
-        "customers",
-        "bookings",
-        "payments",
-        "check_ins",
-        "first_night",
-        "last_night",
-    )
-    table = [columns] + [tuple(str(r[c]) for c in columns) for r in rows]
+def aggregate(conn: psycopg.Connection) -> int:
+    """Drain the aggregation queue the generator filled; return venue-days rebuilt."""
+    with conn.transaction():
+        return conn.execute("SELECT api.process_hourly_aggregations() AS n").fetchone()["n"]
+
+
+def headline(conn: psycopg.Connection, day: date) -> list[dict]:
+    return conn.execute(queries.load("demo_headline"), {"day": day}).fetchall()
+
+
+def format_table(rows: list[dict], columns: tuple[str, ...]) -> str:
+    table = [columns] + [tuple("" if r[c] is None else str(r[c]) for c in columns) for r in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
     return "\n".join(
         "  ".join(
@@ -132,4 +158,15 @@ def format_summary(rows: list[dict]) -> str:
 def run(url: str | None = None) -> str:
     with db.connect(url) as conn:
         load(conn)
-        return format_summary(summary(conn))
+        rebuilt = aggregate(conn)
+        yesterday = conn.execute("SELECT current_date - 1 AS day").fetchone()["day"]
+        figures = headline(conn, yesterday)
+        return "\n".join(
+            [
+                format_table(summary(conn), SUMMARY_COLUMNS),
+                "",
+                f"aggregated {rebuilt} venue-day(s). Each venue's last trading day"
+                f" up to yesterday ({yesterday:%a %d %b %Y}):",
+                format_table(figures, HEADLINE_COLUMNS) if figures else "(no trading yet)",
+            ]
+        )
