@@ -57,6 +57,8 @@ CREATE TABLE reporting.daily_aggregations (
   bookings_no_show     integer NOT NULL DEFAULT 0,
   bookings_completed   integer NOT NULL DEFAULT 0,
   covers               integer NOT NULL DEFAULT 0,
+  parties              integer NOT NULL DEFAULT 0,
+  party_size_sum       integer NOT NULL DEFAULT 0,
   average_party_size   numeric(6,2),
   birthdays            integer NOT NULL DEFAULT 0,
   anniversaries        integer NOT NULL DEFAULT 0,
@@ -80,6 +82,7 @@ CREATE TABLE reporting.daily_aggregations (
   tables_used          integer NOT NULL DEFAULT 0,
   table_turnover       numeric(6,2) NOT NULL DEFAULT 0,
   feedback_count       integer NOT NULL DEFAULT 0,
+  rating_sum           integer NOT NULL DEFAULT 0,
   average_rating       numeric(3,2),
   computed_at          timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (organization_id, venue_id, business_date),
@@ -87,10 +90,12 @@ CREATE TABLE reporting.daily_aggregations (
   CONSTRAINT daily_aggregations_net_is_gross_less_refunds CHECK (net_revenue = gross_revenue - refunds),
   CONSTRAINT daily_aggregations_peak_hour_range CHECK (peak_hour IS NULL OR peak_hour BETWEEN 0 AND 23)
 );
+CREATE INDEX daily_aggregations_date_idx ON reporting.daily_aggregations (organization_id, business_date);
 COMMENT ON TABLE reporting.daily_aggregations IS
   'One row per venue and trading day (business_date, in the venue''s time zone from its trading_day_starts) that had any activity: the primary source of the daily report.';
 COMMENT ON COLUMN reporting.daily_aggregations.covers IS 'Guests of bookings confirmed or completed (sum of party_size).';
-COMMENT ON COLUMN reporting.daily_aggregations.average_party_size IS 'Mean party_size of the day''s bookings that were not cancelled; NULL without such bookings.';
+COMMENT ON COLUMN reporting.daily_aggregations.parties IS 'Bookings not cancelled (the parties expected or served).';
+COMMENT ON COLUMN reporting.daily_aggregations.average_party_size IS 'party_size_sum / parties; NULL without such bookings.';
 COMMENT ON COLUMN reporting.daily_aggregations.customers_new IS 'Customers with a booking this day whose first booking ever (by arrives_at) is this day''s.';
 COMMENT ON COLUMN reporting.daily_aggregations.customers_returning IS 'Customers with a booking this day who had booked before.';
 COMMENT ON COLUMN reporting.daily_aggregations.customers_vip IS 'Distinct VIP customers with a booking this day.';

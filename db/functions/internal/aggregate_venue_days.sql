@@ -138,11 +138,11 @@ BEGIN
   INSERT INTO reporting.daily_aggregations (
     organization_id, venue_id, business_date,
     bookings_total, bookings_pending, bookings_confirmed, bookings_cancelled, bookings_no_show,
-    bookings_completed, covers, average_party_size, birthdays, anniversaries,
+    bookings_completed, covers, parties, party_size_sum, average_party_size, birthdays, anniversaries,
     gross_revenue, refunds, net_revenue, deposits, bar_revenue, table_revenue, ticket_revenue,
     payments_succeeded, payments_failed, customers_new, customers_returning, customers_vip,
     check_ins, check_outs, peak_occupancy, occupancy_rate, peak_hour, tables_used, table_turnover,
-    feedback_count, average_rating)
+    feedback_count, rating_sum, average_rating)
   WITH hours AS (
     SELECT h.organization_id, h.venue_id, h.business_date,
            sum(h.bookings_total) AS bookings_total, sum(h.bookings_pending) AS bookings_pending,
@@ -162,7 +162,8 @@ BEGIN
      GROUP BY 1, 2, 3
   ), bk AS (
     SELECT d.organization_id, d.venue_id, d.business_date,
-           avg(x.party_size) FILTER (WHERE x.status <> 'cancelled') AS average_party_size,
+           count(*) FILTER (WHERE x.status <> 'cancelled') AS parties,
+           coalesce(sum(x.party_size) FILTER (WHERE x.status <> 'cancelled'), 0) AS party_size_sum,
            count(DISTINCT x.table_id) FILTER (WHERE x.status <> 'cancelled') AS tables_used,
            count(x.table_id) FILTER (WHERE x.status <> 'cancelled') AS table_bookings,
            count(DISTINCT x.customer_id) FILTER (
@@ -191,7 +192,9 @@ BEGIN
   )
   SELECT h.organization_id, h.venue_id, h.business_date,
          h.bookings_total, h.bookings_pending, h.bookings_confirmed, h.bookings_cancelled,
-         h.bookings_no_show, h.bookings_completed, h.covers, round(bk.average_party_size, 2),
+         h.bookings_no_show, h.bookings_completed, h.covers,
+         coalesce(bk.parties, 0), coalesce(bk.party_size_sum, 0),
+         round(bk.party_size_sum::numeric / nullif(bk.parties, 0), 2),
          h.birthdays, h.anniversaries,
          h.gross_revenue, h.refunds, h.gross_revenue - h.refunds, h.deposits, h.bar_revenue,
          h.table_revenue, h.ticket_revenue, h.payments_succeeded, h.payments_failed,
@@ -201,12 +204,19 @@ BEGIN
          coalesce(bk.tables_used, 0),
          CASE WHEN coalesce(t.how_many, 0) > 0
               THEN round(coalesce(bk.table_bookings, 0)::numeric / t.how_many, 2) ELSE 0 END,
-         h.feedback_count,
+         h.feedback_count, h.rating_sum,
          CASE WHEN h.feedback_count > 0 THEN round(h.rating_sum::numeric / h.feedback_count, 2) END
     FROM hours h
     JOIN agg_days d USING (organization_id, venue_id, business_date)
     LEFT JOIN bk USING (organization_id, venue_id, business_date)
     LEFT JOIN active_tables t USING (organization_id, venue_id);
+
+  -- Cached results that covered these days are stale now.
+  DELETE FROM reporting.report_metrics_cache c
+   USING (SELECT organization_id, min(business_date) AS first_day, max(business_date) AS last_day
+            FROM agg_days GROUP BY organization_id) d
+   WHERE c.organization_id = d.organization_id
+     AND (c.period_start IS NULL OR (c.period_start <= d.last_day AND c.period_end >= d.first_day));
 
   DROP TABLE agg_days;
   RETURN v_days;

@@ -1,0 +1,5 @@
+-- New organizations get the standard KPI definitions.
+DROP TRIGGER IF EXISTS organizations__seed_kpis__insert ON venue.organizations;
+CREATE TRIGGER organizations__seed_kpis__insert
+  AFTER INSERT ON venue.organizations REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_organizations__seed_kpis();
