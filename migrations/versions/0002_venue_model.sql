@@ -43,11 +43,13 @@ CREATE TABLE venue.venues (
   CONSTRAINT venues_kind_known CHECK (kind IN ('nightclub', 'bar', 'event_space', 'wedding_venue')),
   CONSTRAINT venues_timezone_known CHECK ((timestamp '2000-01-01' AT TIME ZONE timezone) IS NOT NULL),
   CONSTRAINT venues_capacity_positive CHECK (capacity > 0),
+  CONSTRAINT venues_trading_day_starts_on_the_hour CHECK (date_trunc('hour', trading_day_starts::interval) = trading_day_starts::interval),
   CONSTRAINT venues_brand_colour_hex CHECK (brand_colour ~ '^#[0-9A-Fa-f]{6}$')
 );
 COMMENT ON TABLE venue.venues IS 'A physical venue. Its trading day runs from trading_day_starts (local time, in timezone) to the same time next day: a payment at 01:30 on Sunday belongs to Saturday.';
 COMMENT ON CONSTRAINT venues_timezone_known ON venue.venues IS 'The time zone must be one PostgreSQL can convert with; an unknown name raises 22023 naming it. (POSIX strings such as XYZ5 pass here; api.create_venue accepts only IANA names.)';
 COMMENT ON CONSTRAINT venues_capacity_positive ON venue.venues IS 'Occupancy rate divides by capacity: it must be a positive licensed capacity.';
+COMMENT ON CONSTRAINT venues_trading_day_starts_on_the_hour ON venue.venues IS 'A trading day starts on a clock hour, so no hour of the hourly rollup belongs to two trading days.';
 COMMENT ON CONSTRAINT venues_kind_known ON venue.venues IS 'The kind decides the demo programme and default report wording.';
 
 CREATE TABLE venue.areas (

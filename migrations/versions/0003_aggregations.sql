@@ -35,13 +35,12 @@ CREATE TABLE reporting.hourly_aggregations (
   computed_at          timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (organization_id, venue_id, hour_start),
   FOREIGN KEY (organization_id, venue_id) REFERENCES venue.venues,
-  CONSTRAINT hourly_aggregations_hour_aligned CHECK (hour_start = date_trunc('hour', hour_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'),
   CONSTRAINT hourly_aggregations_local_hour_range CHECK (local_hour BETWEEN 0 AND 23),
   CONSTRAINT hourly_aggregations_net_is_gross_less_refunds CHECK (net_revenue = gross_revenue - refunds)
 );
 CREATE INDEX hourly_aggregations_day_idx ON reporting.hourly_aggregations (organization_id, venue_id, business_date);
 COMMENT ON TABLE reporting.hourly_aggregations IS
-  'One row per venue and hour (an hour of real time, starting on a UTC hour) that had any activity. local_hour is the venue''s clock hour, so the autumn change gives two rows with local_hour 1 and the day still adds up. Rebuilt from the facts by api.process_hourly_aggregations.';
+  'One row per venue and clock hour that had any activity; hour_start is the instant the venue''s local hour began (internal.hour_bucket). local_hour is that clock hour, so the autumn change gives two rows with local_hour 1 and the day still adds up. Rebuilt from the facts by api.process_hourly_aggregations.';
 COMMENT ON COLUMN reporting.hourly_aggregations.covers IS 'Guests of bookings confirmed or completed (party_size), by arrival hour.';
 COMMENT ON COLUMN reporting.hourly_aggregations.occupancy_end IS 'People inside at the end of the hour: check-ins minus check-outs since the trading day began.';
 COMMENT ON COLUMN reporting.hourly_aggregations.peak_occupancy IS 'Most people inside at any moment of the hour, counted from the start of the trading day.';

@@ -2,7 +2,7 @@
 -- below by hand: a night across midnight, both Europe/London clock changes, a
 -- refund landing days later, and a second organization that must not leak in.
 BEGIN;
-SELECT plan(43);
+SELECT plan(45);
 
 -- Organization A: one club, 100 capacity, two tables. Organization B: one bar.
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
@@ -71,8 +71,16 @@ INSERT INTO venue.payments (organization_id, venue_id, kind, amount, provider, p
   ('00000000-0000-4000-8000-0000000a9001', 990001, 'bar', 13.00, 'cash', '2026-10-25 01:30+00'),
   ('00000000-0000-4000-8000-0000000a9001', 990001, 'bar', 1.00, 'cash', '2026-10-25 05:30+00');
 
+-- A half-hour zone: Kolkata is UTC+05:30. 05:45 and 06:15 local are different
+-- trading days, and each falls in its own local clock hour.
+INSERT INTO venue.venues (organization_id, venue_id, name, slug, capacity, timezone) VALUES
+  ('00000000-0000-4000-8000-0000000a9001', 990003, 'Club Mumbai', 'club-mumbai', 100, 'Asia/Kolkata');
+INSERT INTO venue.payments (organization_id, venue_id, kind, amount, provider, paid_at) VALUES
+  ('00000000-0000-4000-8000-0000000a9001', 990003, 'bar', 100.00, 'cash', '2026-06-13 05:45 Asia/Kolkata'),
+  ('00000000-0000-4000-8000-0000000a9001', 990003, 'bar', 200.00, 'cash', '2026-06-13 06:15 Asia/Kolkata');
+
 -- Everything above was queued by the fact triggers.
-SELECT ok(api.process_hourly_aggregations() >= 9, 'the queued venue-days are aggregated');
+SELECT ok(api.process_hourly_aggregations() >= 11, 'the queued venue-days are aggregated');
 SELECT is((SELECT count(*) FROM internal.aggregation_queue
             WHERE organization_id IN ('00000000-0000-4000-8000-0000000a9001', '00000000-0000-4000-8000-0000000b9001')),
   0::bigint, 'the queue is drained');
@@ -168,6 +176,16 @@ SELECT results_eq(
   $$VALUES (1, 11.00), (1, 13.00), (5, 1.00)$$,
   'autumn: the repeated 01:00 hour is two rows, not one');
 
+SELECT results_eq(
+  $$SELECT business_date, local_hour::int, (hour_start AT TIME ZONE 'Asia/Kolkata')::text, gross_revenue
+      FROM reporting.hourly_aggregations WHERE venue_id = 990003 ORDER BY hour_start$$,
+  $$VALUES ('2026-06-12'::date, 5, '2026-06-13 05:00:00', 100.00),
+           ('2026-06-13'::date, 6, '2026-06-13 06:00:00', 200.00)$$,
+  'half-hour zone: hours follow the local clock and never straddle trading days');
+SELECT throws_ok($$SELECT api.create_venue('00000000-0000-4000-8000-0000000a9001', 'Odd', 'odd', 100,
+                                            'Europe/London', '05:30')$$,
+  '22023', NULL, 'a trading day that does not start on the hour is rejected');
+
 -- The other organization's numbers stay its own.
 SELECT results_eq(
   $$SELECT organization_id::text, gross_revenue FROM reporting.daily_aggregations
@@ -180,9 +198,9 @@ SELECT results_eq(
 CREATE TEMP TABLE before_rebuild AS
 SELECT * FROM reporting.daily_aggregations WHERE venue_id IN (990001, 990002);
 SELECT is(api.rebuild_aggregations('2026-03-01', '2026-10-31', '00000000-0000-4000-8000-0000000a9001'),
-  245, 'a rebuild of A covers its one venue for 245 days');
+  490, 'a rebuild of A covers its two venues for 245 days');
 SELECT is(api.rebuild_aggregations('2026-03-01', '2026-10-31', '00000000-0000-4000-8000-0000000a9001'),
-  245, 'and can run again');
+  490, 'and can run again');
 SELECT set_eq(
   $$SELECT organization_id, venue_id, business_date, gross_revenue, net_revenue, bookings_total,
            covers, peak_occupancy, customers_new, average_rating

@@ -31,6 +31,11 @@ BEGIN
       MESSAGE = format('unknown time zone %L', p_timezone),
       HINT = 'Use an IANA name such as Europe/London.';
   END IF;
+  IF date_trunc('hour', p_trading_day_starts::interval) <> p_trading_day_starts::interval THEN
+    RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+      MESSAGE = format('the trading day must start on the hour, got %s', p_trading_day_starts),
+      HINT = 'For example 06:00.';
+  END IF;
   IF p_capacity <= 0 THEN
     RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
       MESSAGE = format('capacity must be positive, got %s', p_capacity);
@@ -60,5 +65,5 @@ END
 $fn$;
 
 COMMENT ON FUNCTION api.create_venue(uuid, text, text, integer, text, time, text, text, text) IS
-  'Creates a venue of an organization; returns its id. The trading day starts at p_trading_day_starts local time in p_timezone. Raises 22004, 22023 (unknown time zone, bad capacity/slug/kind), P0002 (no such organization), 23505 (slug taken).';
+  'Creates a venue of an organization; returns its id. The trading day starts at p_trading_day_starts local time in p_timezone. Raises 22004, 22023 (unknown time zone, trading day not on the hour, bad capacity/slug/kind), P0002 (no such organization), 23505 (slug taken).';
 REVOKE ALL ON FUNCTION api.create_venue(uuid, text, text, integer, text, time, text, text, text) FROM PUBLIC;

@@ -43,7 +43,7 @@ BEGIN
     payments_succeeded, payments_failed,
     check_ins, check_outs, occupancy_end, peak_occupancy, feedback_count, rating_sum)
   WITH b AS (
-    SELECT d.organization_id, d.venue_id, d.business_date, internal.hour_bucket(x.arrives_at) AS hour_start,
+    SELECT d.organization_id, d.venue_id, d.business_date, internal.hour_bucket(x.arrives_at, d.timezone) AS hour_start,
            count(*) AS total,
            count(*) FILTER (WHERE x.status = 'pending') AS pending,
            count(*) FILTER (WHERE x.status = 'confirmed') AS confirmed,
@@ -59,7 +59,7 @@ BEGIN
        AND x.arrives_at >= d.day_start AND x.arrives_at < d.day_end
      GROUP BY 1, 2, 3, 4
   ), p AS (
-    SELECT d.organization_id, d.venue_id, d.business_date, internal.hour_bucket(x.paid_at) AS hour_start,
+    SELECT d.organization_id, d.venue_id, d.business_date, internal.hour_bucket(x.paid_at, d.timezone) AS hour_start,
            coalesce(sum(x.amount) FILTER (WHERE x.status = 'succeeded' AND x.kind <> 'refund'), 0) AS gross,
            coalesce(sum(x.amount) FILTER (WHERE x.status = 'succeeded' AND x.kind = 'refund'), 0) AS refunds,
            coalesce(sum(x.amount) FILTER (WHERE x.status = 'succeeded' AND x.kind = 'deposit'), 0) AS deposits,
@@ -74,7 +74,7 @@ BEGIN
        AND x.paid_at >= d.day_start AND x.paid_at < d.day_end
      GROUP BY 1, 2, 3, 4
   ), scans AS (
-    SELECT d.organization_id, d.venue_id, d.business_date, internal.hour_bucket(x.occurred_at) AS hour_start,
+    SELECT d.organization_id, d.venue_id, d.business_date, internal.hour_bucket(x.occurred_at, d.timezone) AS hour_start,
            x.direction, x.people,
            sum(CASE x.direction WHEN 'in' THEN x.people ELSE -x.people END)
              OVER (PARTITION BY d.organization_id, d.venue_id, d.business_date
@@ -91,7 +91,7 @@ BEGIN
       FROM scans
      GROUP BY 1, 2, 3, 4
   ), f AS (
-    SELECT d.organization_id, d.venue_id, d.business_date, internal.hour_bucket(x.submitted_at) AS hour_start,
+    SELECT d.organization_id, d.venue_id, d.business_date, internal.hour_bucket(x.submitted_at, d.timezone) AS hour_start,
            count(*) AS feedback, sum(x.rating) AS rating_sum
       FROM agg_days d
       JOIN venue.feedback x

@@ -20,7 +20,7 @@ BEGIN
    * Returns the events rebuilt.
    */
   CREATE TEMP TABLE ev ON COMMIT DROP AS
-  SELECT e.organization_id, e.event_id, e.venue_id, e.series, e.starts_at, e.ends_at,
+  SELECT e.organization_id, e.event_id, e.venue_id, e.series, e.starts_at, e.ends_at, v.timezone,
          internal.business_date(e.starts_at, v.timezone, v.trading_day_starts) AS business_date,
          coalesce(e.capacity, v.capacity) AS capacity
     FROM unnest(p_organization_ids, p_venue_ids, p_dates) AS u(organization_id, venue_id, business_date)
@@ -60,7 +60,7 @@ BEGIN
         FROM reporting.hourly_aggregations h
        WHERE h.organization_id = ev.organization_id AND h.venue_id = ev.venue_id
          AND h.business_date = ev.business_date
-         AND h.hour_start >= internal.hour_bucket(ev.starts_at) AND h.hour_start < ev.ends_at) o ON true
+         AND h.hour_start >= internal.hour_bucket(ev.starts_at, ev.timezone) AND h.hour_start < ev.ends_at) o ON true
     LEFT JOIN LATERAL (
       SELECT count(*) AS total,
              count(*) FILTER (WHERE x.status = 'no_show') AS no_show,

@@ -1,17 +1,19 @@
--- internal.hour_bucket(at): the start of the real-time hour an instant falls in.
-CREATE OR REPLACE FUNCTION internal.hour_bucket(p_at timestamptz)
+-- internal.hour_bucket(at, timezone): the instant the local clock hour containing `at` began.
+CREATE OR REPLACE FUNCTION internal.hour_bucket(p_at timestamptz, p_timezone text)
 RETURNS timestamptz
 LANGUAGE sql
 IMMUTABLE STRICT PARALLEL SAFE
 AS $fn$
   /*
-   * Hours are cut on UTC hour boundaries, whatever the session's TimeZone:
-   * for whole-hour zones these are the venue's clock hours, and the autumn
-   * change's repeated hour stays two hours instead of merging into one.
+   * p_at less the minutes and seconds it is past the hour on the venue's
+   * clock. Working back from the instant (not converting a truncated local
+   * time back to an instant) keeps the autumn change's repeated hour as two
+   * distinct hours, and aligns buckets to local hours in half-hour zones too,
+   * so an hour never straddles two trading days.
    */
-  SELECT date_trunc('hour', p_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+  SELECT p_at - ((p_at AT TIME ZONE p_timezone) - date_trunc('hour', p_at AT TIME ZONE p_timezone))
 $fn$;
 
-COMMENT ON FUNCTION internal.hour_bucket(timestamptz) IS
-  'Start of the hour (UTC-aligned, real time) containing p_at: the key of reporting.hourly_aggregations.';
-REVOKE ALL ON FUNCTION internal.hour_bucket(timestamptz) FROM PUBLIC;
+COMMENT ON FUNCTION internal.hour_bucket(timestamptz, text) IS
+  'Start (as an instant) of the venue-local clock hour containing p_at: the key of reporting.hourly_aggregations.';
+REVOKE ALL ON FUNCTION internal.hour_bucket(timestamptz, text) FROM PUBLIC;
