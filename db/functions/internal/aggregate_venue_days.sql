@@ -14,7 +14,8 @@ BEGIN
    * Recomputes reporting.hourly_aggregations and reporting.daily_aggregations
    * of the given venue-days (three parallel arrays) from the facts, replacing
    * what was there: running it twice gives the same rows. Then the event
-   * analytics of those days, and drops cached results that covered them. Each venue-day is
+   * analytics and data-quality checks of those days, and drops cached
+   * results that covered them. Each venue-day is
    * the span [business_date + trading_day_starts, the next day's) in the
    * venue's time zone: 23 hours in spring, 25 in autumn. Facts are read by
    * index ranges on (organization, venue, time), so one venue-day costs a
@@ -213,6 +214,7 @@ BEGIN
     LEFT JOIN active_tables t USING (organization_id, venue_id);
 
   PERFORM internal.analyse_events(p_organization_ids, p_venue_ids, p_dates);
+  PERFORM internal.run_data_quality_checks(p_organization_ids, p_venue_ids, p_dates);
 
   -- Cached results that covered these days are stale now.
   DELETE FROM reporting.report_metrics_cache c
