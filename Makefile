@@ -28,9 +28,16 @@ lint: $(VENV)/.installed
 	@$(BIN)/ruff check renderer migrations tests bench
 	@$(BIN)/ruff format --check renderer migrations tests bench
 
-bench: setup
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $@
+
+# Builds the benchmark database once (bench/dataset.py), then measures.
+bench: setup $(VENV)/.bench-installed
 	@$(BIN)/nightcap db up >/dev/null
-	@$(BIN)/python bench/generator.py
+	@$(BIN)/python -m bench.dataset
+	@$(BIN)/python -m bench.generator
+	@$(BIN)/python -m bench.aggregation
 
 db-down:
 	@$(BIN)/nightcap db down

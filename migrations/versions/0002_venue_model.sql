@@ -242,6 +242,7 @@ CREATE TABLE venue.payments (
 );
 CREATE INDEX payments_venue_paid_idx ON venue.payments (organization_id, venue_id, paid_at);
 CREATE INDEX payments_booking_idx ON venue.payments (organization_id, booking_id) WHERE booking_id IS NOT NULL;
+CREATE INDEX payments_event_idx ON venue.payments (organization_id, event_id) WHERE event_id IS NOT NULL;
 COMMENT ON TABLE venue.payments IS 'Money in (deposit, table, bar, ticket) and out (refund, stored as a positive amount). Revenue counts succeeded payments on the business_date of paid_at.';
 COMMENT ON CONSTRAINT payments_amount_positive ON venue.payments IS 'Every payment, refunds included, has a positive amount: a refund without an amount, or a negative one, is rejected.';
 COMMENT ON CONSTRAINT payments_refund_link_only_on_refunds ON venue.payments IS 'Only a refund may point at the payment it refunds.';
@@ -280,5 +281,6 @@ CREATE TABLE venue.feedback (
   CONSTRAINT feedback_rating_range CHECK (rating BETWEEN 1 AND 5)
 );
 CREATE INDEX feedback_venue_submitted_idx ON venue.feedback (organization_id, venue_id, submitted_at);
+CREATE INDEX feedback_event_idx ON venue.feedback (organization_id, event_id) WHERE event_id IS NOT NULL;
 COMMENT ON TABLE venue.feedback IS 'A guest''s rating of a night, 1 (poor) to 5 (excellent).';
 COMMENT ON CONSTRAINT feedback_rating_range ON venue.feedback IS 'Ratings are whole stars from 1 to 5; a 0 or 6 is rejected.';

@@ -6,6 +6,9 @@ CREATE OR REPLACE FUNCTION internal.aggregate_venue_days(
 )
 RETURNS integer
 LANGUAGE plpgsql
+-- Row estimates for a handful of venue-days come out in the millions, and JIT
+-- then compiled each statement for about a second: it costs more than it saves.
+SET jit = off
 AS $fn$
 DECLARE
   v_days integer;

@@ -1,0 +1,195 @@
+"""Benchmark: the aggregation engine against its physical limit and against analysts' tools.
+
+On the benchmark dataset (bench/dataset.py), in one run, medians of --runs:
+- bare:      one GROUP BY (venue, business_date) pass over the payments, summing
+             gross and refunds: the least any daily rollup of payments can cost;
+- rebuild:   api.rebuild_aggregations over the whole range (hourly + daily rows
+             of every venue-day from bookings, payments, check-ins and feedback,
+             event analytics), rolled back after timing;
+- one hour:  a late refund in one venue-hour, then api.process_hourly_aggregations()
+             (rolled back; median of 20);
+- pandas / polars / DuckDB: the same payments fetched with COPY and the same
+             daily gross / refunds computed there.
+Prints a table and writes bench/results.json.
+
+    .venv/bin/python bench/aggregation.py [--runs 3]
+"""
+
+import argparse
+import io
+import json
+import statistics
+import time
+from pathlib import Path
+
+import psycopg
+
+from bench.dataset import bench_url
+
+BARE_GROUP_BY = """
+SELECT count(*) FROM (
+  SELECT p.organization_id, p.venue_id,
+         ((p.paid_at AT TIME ZONE v.timezone) - v.trading_day_starts::interval)::date
+           AS business_date,
+         sum(p.amount) FILTER (WHERE p.kind <> 'refund') AS gross,
+         sum(p.amount) FILTER (WHERE p.kind = 'refund') AS refunds
+    FROM venue.payments p
+    JOIN venue.venues v USING (organization_id, venue_id)
+   WHERE p.status = 'succeeded'
+   GROUP BY 1, 2, 3) days
+"""
+
+COPY_PAYMENTS = """
+COPY (SELECT p.venue_id, p.paid_at, p.kind, p.amount, v.timezone
+        FROM venue.payments p JOIN venue.venues v USING (organization_id, venue_id)
+       WHERE p.status = 'succeeded') TO STDOUT WITH (FORMAT csv, HEADER)
+"""
+
+
+def timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def fetch_csv(conn: psycopg.Connection) -> bytes:
+    buffer = io.BytesIO()
+    with conn.cursor().copy(COPY_PAYMENTS) as copy:
+        for chunk in copy:
+            buffer.write(chunk)
+    return buffer.getvalue()
+
+
+def with_pandas(conn: psycopg.Connection) -> int:
+    import pandas as pd
+
+    df = pd.read_csv(io.BytesIO(fetch_csv(conn)))
+    local = pd.to_datetime(df["paid_at"], utc=True, format="ISO8601").dt.tz_convert("Europe/London")
+    df["business_date"] = (local - pd.Timedelta(hours=6)).dt.date
+    df["gross"] = df["amount"].where(df["kind"] != "refund", 0)
+    df["refunds"] = df["amount"].where(df["kind"] == "refund", 0)
+    return len(df.groupby(["venue_id", "business_date"])[["gross", "refunds"]].sum())
+
+
+def with_polars(conn: psycopg.Connection) -> int:
+    import polars as pl
+
+    df = pl.read_csv(io.BytesIO(fetch_csv(conn)), try_parse_dates=False)
+    df = df.with_columns(
+        (
+            pl.col("paid_at").str.to_datetime(time_zone="UTC").dt.convert_time_zone("Europe/London")
+            - pl.duration(hours=6)
+        )
+        .dt.date()
+        .alias("business_date")
+    )
+    out = df.group_by(["venue_id", "business_date"]).agg(
+        pl.when(pl.col("kind") != "refund")
+        .then(pl.col("amount"))
+        .otherwise(0)
+        .sum()
+        .alias("gross"),
+        pl.when(pl.col("kind") == "refund")
+        .then(pl.col("amount"))
+        .otherwise(0)
+        .sum()
+        .alias("refunds"),
+    )
+    return out.height
+
+
+def with_duckdb(conn: psycopg.Connection) -> int:
+    import duckdb
+
+    path = Path("/tmp/nightcap-bench-payments.csv")
+    path.write_bytes(fetch_csv(conn))
+    db = duckdb.connect()
+    db.execute("SET TimeZone = 'UTC'")
+    rows = db.execute(
+        f"""SELECT count(*) FROM (
+              SELECT venue_id,
+                     CAST(timezone('Europe/London', CAST(paid_at AS TIMESTAMPTZ))
+                          - INTERVAL 6 HOUR AS DATE) AS d,
+                     sum(CASE WHEN kind <> 'refund' THEN amount ELSE 0 END) AS gross,
+                     sum(CASE WHEN kind = 'refund' THEN amount ELSE 0 END) AS refunds
+                FROM read_csv_auto('{path}') GROUP BY 1, 2)"""
+    ).fetchone()[0]
+    path.unlink()
+    return rows
+
+
+def one_venue_hour(conn: psycopg.Connection, venue: dict) -> float:
+    with conn.transaction(force_rollback=True):
+        conn.execute(
+            "INSERT INTO venue.payments"
+            " (organization_id, venue_id, kind, amount, provider, paid_at)"
+            " VALUES (%s, %s, 'refund', 12.50, 'stripe', %s)",
+            (venue["organization_id"], venue["venue_id"], venue["paid_at"]),
+        )
+        return timed(lambda: conn.execute("SELECT api.process_hourly_aggregations()"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    url = bench_url()
+    results: dict[str, float] = {}
+    with psycopg.connect(url, autocommit=True, prepare_threshold=None) as conn:
+        payments = conn.execute("SELECT count(*) FROM venue.payments").fetchone()[0]
+        first, last = conn.execute(
+            "SELECT min(business_date), max(business_date) FROM reporting.daily_aggregations"
+        ).fetchone()
+        print(f"dataset: {payments:,} payments, trading days {first} to {last}", flush=True)
+
+        def rebuild() -> None:
+            with conn.transaction(force_rollback=True):
+                conn.execute("SELECT api.rebuild_aggregations(%s, %s)", (first, last))
+
+        measures = {
+            "bare GROUP BY (venue, business_date)": lambda: conn.execute(BARE_GROUP_BY),
+            "api.rebuild_aggregations, whole range": rebuild,
+            "pandas: COPY + group by": lambda: with_pandas(conn),
+            "polars: COPY + group by": lambda: with_polars(conn),
+            "DuckDB: COPY + group by": lambda: with_duckdb(conn),
+        }
+        for name, fn in measures.items():
+            runs = [timed(fn) for _ in range(args.runs)]
+            results[name] = statistics.median(runs)
+            print(
+                f"{name:42s} {results[name]:8.2f} s  (runs: {', '.join(f'{r:.2f}' for r in runs)})",
+                flush=True,
+            )
+
+        from psycopg.rows import dict_row
+
+        conn.row_factory = dict_row
+        venue = conn.execute(
+            "SELECT organization_id, venue_id, max(paid_at) - interval '3 days' AS paid_at"
+            " FROM venue.payments GROUP BY 1, 2 ORDER BY 2 LIMIT 1"
+        ).fetchone()
+        hour_runs = [one_venue_hour(conn, venue) for _ in range(20)]
+        results["one venue-hour change, re-aggregated"] = statistics.median(hour_runs)
+
+    bare = results["bare GROUP BY (venue, business_date)"]
+    rebuild_s = results["api.rebuild_aggregations, whole range"]
+    fastest_peer = min(results[k] for k in results if ":" in k)
+    print()
+    print(f"{'figure':42s} {'value':>10s} {'ratio':>8s}")
+    for name, value in results.items():
+        ratio = value / bare if "venue-hour" not in name else float("nan")
+        print(f"{name:42s} {value:10.3f} {ratio:8.2f}")
+    print(f"\nrebuild / bare GROUP BY: {rebuild_s / bare:.2f} (target <= 1.5)")
+    print(f"fastest analyst tool / rebuild: {fastest_peer / rebuild_s:.2f} (target >= 2.5)")
+    print(
+        f"one venue-hour: {results['one venue-hour change, re-aggregated'] * 1000:.1f} ms median"
+        " of 20 (target < 50 ms)"
+    )
+    out = Path(__file__).with_name("results.json")
+    previous = json.loads(out.read_text()) if out.exists() else {}
+    previous["aggregation"] = {"payments": payments, "seconds": results}
+    out.write_text(json.dumps(previous, indent=2, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    main()

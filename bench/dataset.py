@@ -1,0 +1,83 @@
+"""The benchmark dataset: 5 organizations x 10 clubs, a year of nights, ~2M bookings.
+
+Built once with api.generate_demo_data into its own database (`nightcap_bench`
+on the local cluster, or NIGHTCAP_BENCH_URL) and reused while it exists, then
+aggregated. Sizes are settable; the default gives about 2M bookings and 7.6M
+payments.
+
+    .venv/bin/python bench/dataset.py [--organizations 5] [--venues 10] [--days 365]
+"""
+
+import argparse
+import os
+import time
+
+import psycopg
+
+from renderer import db
+from renderer.bootstrap import bootstrap
+from renderer.migrate import migrate
+
+BENCH_DATABASE = "nightcap_bench"
+
+
+def bench_url() -> str:
+    """NIGHTCAP_BENCH_URL, else a database of its own on the local cluster."""
+    if os.environ.get("NIGHTCAP_BENCH_URL"):
+        return os.environ["NIGHTCAP_BENCH_URL"]
+    from renderer.cluster import LocalCluster
+
+    cluster = LocalCluster.load()
+    url = bootstrap(cluster.admin_conninfo(), BENCH_DATABASE, "nightcap", cluster.owner_password)
+    migrate(url)
+    return url
+
+
+def build(url: str, organizations: int, venues: int, days: int, per_night: int) -> None:
+    with db.connect(url, autocommit=True) as conn:
+        for o in range(1, organizations + 1):
+            slug = f"bench-{o}"
+            if conn.execute(
+                "SELECT 1 FROM venue.organizations WHERE slug = %s", (slug,)
+            ).fetchone():
+                continue
+            started = time.perf_counter()
+            with conn.transaction():
+                org = conn.execute(
+                    "SELECT api.create_organization(%s, %s) AS id", (f"Bench Leisure {o}", slug)
+                ).fetchone()["id"]
+                for v in range(1, venues + 1):
+                    conn.execute(
+                        "SELECT api.create_venue(%s, %s, %s, 900)",
+                        (org, f"Club {o}.{v}", f"club-{v}"),
+                    )
+                counts = conn.execute(
+                    "SELECT api.generate_demo_data(%s, %s, %s, %s, '2026-06-30') AS c",
+                    (org, days, per_night, o),
+                ).fetchone()["c"]
+            print(
+                f"organization {o}: {counts['bookings']:,} bookings,"
+                f" {counts['payments']:,} payments in {time.perf_counter() - started:.0f} s",
+                flush=True,
+            )
+        started = time.perf_counter()
+        conn.execute("SELECT api.process_hourly_aggregations()")
+        conn.execute("VACUUM ANALYZE")
+        print(f"aggregated and vacuumed in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--organizations", type=int, default=5)
+    parser.add_argument("--venues", type=int, default=10)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--bookings-per-night", type=int, default=272)
+    args = parser.parse_args()
+    try:
+        build(bench_url(), args.organizations, args.venues, args.days, args.bookings_per_night)
+    except psycopg.Error as exc:
+        raise SystemExit(f"bench dataset: {exc}") from exc
+
+
+if __name__ == "__main__":
+    main()
