@@ -113,14 +113,16 @@ COMMENT ON TABLE internal.aggregation_queue IS
   'Venue-days whose facts changed, written by statement triggers in the same transaction as the change, so a transaction that commits late is still counted. Every mark is a new row: processing deletes exactly the rows it took, and a mark made meanwhile stays for the next run.';
 
 -- Facts loaded before this revision: queue every venue-day they touch, so the
--- first api.process_hourly_aggregations() builds the history. (The expression
--- is internal.business_date's, which does not exist yet on a new database.)
+-- first api.process_hourly_aggregations() builds the history. The day may come
+-- out one early or late where a clock change meets the day's start: that day
+-- and its neighbours are queued, and each venue-day rebuild reads its own span.
 INSERT INTO internal.aggregation_queue (organization_id, venue_id, business_date)
-SELECT DISTINCT f.organization_id, f.venue_id,
-       ((f.at AT TIME ZONE v.timezone) - v.trading_day_starts::interval)::date
+SELECT DISTINCT f.organization_id, f.venue_id, d.business_date
   FROM (SELECT organization_id, venue_id, arrives_at AS at FROM venue.bookings
         UNION ALL SELECT organization_id, venue_id, paid_at FROM venue.payments
         UNION ALL SELECT organization_id, venue_id, occurred_at FROM venue.check_ins
         UNION ALL SELECT organization_id, venue_id, submitted_at FROM venue.feedback) f
   JOIN venue.venues v USING (organization_id, venue_id)
+ CROSS JOIN LATERAL (VALUES ((f.at AT TIME ZONE v.timezone)::date - 1),
+                            ((f.at AT TIME ZONE v.timezone)::date)) AS d(business_date)
  ORDER BY 1, 2, 3;

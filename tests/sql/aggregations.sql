@@ -2,7 +2,7 @@
 -- below by hand: a night across midnight, both Europe/London clock changes, a
 -- refund landing days later, and a second organization that must not leak in.
 BEGIN;
-SELECT plan(45);
+SELECT plan(47);
 
 -- Organization A: one club, 100 capacity, two tables. Organization B: one bar.
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
@@ -78,6 +78,14 @@ INSERT INTO venue.venues (organization_id, venue_id, name, slug, capacity, timez
 INSERT INTO venue.payments (organization_id, venue_id, kind, amount, provider, paid_at) VALUES
   ('00000000-0000-4000-8000-0000000a9001', 990003, 'bar', 100.00, 'cash', '2026-06-13 05:45 Asia/Kolkata'),
   ('00000000-0000-4000-8000-0000000a9001', 990003, 'bar', 200.00, 'cash', '2026-06-13 06:15 Asia/Kolkata');
+
+-- A trading day starting at 01:00 meets the autumn change: 01:15 BST comes
+-- before Sunday's 01:00 GMT start and is Saturday's; 01:15 GMT is Sunday's.
+INSERT INTO venue.venues (organization_id, venue_id, name, slug, capacity, trading_day_starts) VALUES
+  ('00000000-0000-4000-8000-0000000a9001', 990005, 'Early Club', 'early-club', 100, '01:00');
+INSERT INTO venue.payments (organization_id, venue_id, kind, amount, provider, paid_at) VALUES
+  ('00000000-0000-4000-8000-0000000a9001', 990005, 'bar', 10.00, 'cash', '2026-10-25 00:15+00'),
+  ('00000000-0000-4000-8000-0000000a9001', 990005, 'bar', 20.00, 'cash', '2026-10-25 01:15+00');
 
 -- Everything above was queued by the fact triggers.
 SELECT ok(api.process_hourly_aggregations() >= 11, 'the queued venue-days are aggregated');
@@ -186,6 +194,12 @@ SELECT throws_ok($$SELECT api.create_venue('00000000-0000-4000-8000-0000000a9001
                                             'Europe/London', '05:30')$$,
   '22023', NULL, 'a trading day that does not start on the hour is rejected');
 
+SELECT results_eq(
+  $$SELECT business_date, gross_revenue FROM reporting.daily_aggregations
+     WHERE venue_id = 990005 ORDER BY business_date$$,
+  $$VALUES ('2026-10-24'::date, 10.00), ('2026-10-25'::date, 20.00)$$,
+  'a day starting inside the repeated hour: each payment counted once, on the right day');
+
 -- The other organization's numbers stay its own.
 SELECT results_eq(
   $$SELECT organization_id::text, gross_revenue FROM reporting.daily_aggregations
@@ -198,9 +212,9 @@ SELECT results_eq(
 CREATE TEMP TABLE before_rebuild AS
 SELECT * FROM reporting.daily_aggregations WHERE venue_id IN (990001, 990002);
 SELECT is(api.rebuild_aggregations('2026-03-01', '2026-10-31', '00000000-0000-4000-8000-0000000a9001'),
-  490, 'a rebuild of A covers its two venues for 245 days');
+  735, 'a rebuild of A covers its three venues for 245 days');
 SELECT is(api.rebuild_aggregations('2026-03-01', '2026-10-31', '00000000-0000-4000-8000-0000000a9001'),
-  490, 'and can run again');
+  735, 'and can run again');
 SELECT set_eq(
   $$SELECT organization_id, venue_id, business_date, gross_revenue, net_revenue, bookings_total,
            covers, peak_occupancy, customers_new, average_rating
@@ -237,19 +251,20 @@ SELECT is((SELECT count(*) FROM reporting.daily_aggregations
             WHERE venue_id = 990001 AND business_date = '2026-03-29'), 0::bigint,
   'a day left with no facts has no rollup rows');
 
--- A mark made by a statement inside a later transaction is not lost: the
--- queue keeps one row per statement, and processing deletes only what it took.
+-- (Late commits are tested with two connections in tests/test_aggregation_queue.py.)
 SELECT is(api.process_hourly_aggregations(), 0, 'nothing queued, nothing done');
 
 -- The seed's own call works verbatim.
 SELECT lives_ok($$SELECT process_daily_aggregations(CURRENT_DATE - interval '1 day')$$,
   'SELECT process_daily_aggregations(CURRENT_DATE - interval ''1 day'') runs as in seed 001');
+SELECT lives_ok($$SELECT process_daily_aggregations('2026-06-12')$$,
+  'a date literal alone is not ambiguous');
 SELECT is(api.process_daily_aggregations('2026-06-12'::date, '00000000-0000-4000-8000-0000000b9001'), 1,
   'one organization''s day: its one venue');
 SELECT is((SELECT gross_revenue FROM reporting.daily_aggregations WHERE venue_id = 990002 AND business_date = '2026-06-12'),
   999.00, 'and it is unchanged by being rebuilt');
 
--- Bad input changes nothing.
+-- Bad input is rejected with its SQLSTATE.
 SELECT throws_ok($$SELECT api.rebuild_aggregations('2026-06-02', '2026-06-01')$$,
   '22023', NULL, 'p_to before p_from is rejected');
 SELECT throws_ok($$SELECT api.rebuild_aggregations(NULL, '2026-06-01')$$,
@@ -259,7 +274,7 @@ SELECT throws_ok($$SELECT api.rebuild_aggregations('2026-06-01', '2026-06-02', '
 SELECT throws_ok($$SELECT api.process_daily_aggregations(NULL::date)$$,
   '22004', NULL, 'process_daily_aggregations needs a day');
 SELECT throws_ok($$SELECT api.process_hourly_aggregations(0)$$,
-  '22023', NULL, 'p_max_days must be positive');
+  '22023', NULL, 'p_max_marks must be positive');
 
 -- Statement-level marking: a bulk insert of many rows queues each venue-day once.
 INSERT INTO venue.payments (organization_id, venue_id, kind, amount, provider, paid_at)
@@ -268,7 +283,7 @@ SELECT '00000000-0000-4000-8000-0000000a9001', 990001, 'bar', 1.00, 'cash',
   FROM generate_series(1, 5000) AS g;
 SELECT is((SELECT count(*) FROM internal.aggregation_queue WHERE venue_id = 990001), 2::bigint,
   '5,000 payments over two trading days queue two marks');
-SELECT is(api.process_hourly_aggregations(1), 1, 'p_max_days takes the oldest marks only');
+SELECT is(api.process_hourly_aggregations(1), 1, 'p_max_marks takes the oldest marks only');
 SELECT is(api.process_hourly_aggregations(), 1, 'and the rest on the next call');
 SELECT is((SELECT sum(gross_revenue) FROM reporting.daily_aggregations
             WHERE venue_id = 990001 AND business_date IN ('2026-07-01', '2026-07-02')),
@@ -282,7 +297,7 @@ SELECT is((SELECT count(*) FROM pg_trigger
   0::bigint, 'no row-level triggers on the fact tables');
 SELECT is((SELECT count(*) FROM pg_trigger
             WHERE tgname LIKE '%mark_aggregation_dirty%' AND NOT tgisinternal),
-  12::bigint, 'insert, update and delete marking on four fact tables');
+  15::bigint, 'insert, update and delete marking on the four fact tables and on events');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,6 +1,6 @@
 -- Event performance: one series over four weeks, figures worked out by hand.
 BEGIN;
-SELECT plan(7);
+SELECT plan(9);
 
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
   ('00000000-0000-4000-8000-00000000e801', 'Events Org', 'events-org');
@@ -65,6 +65,15 @@ SELECT results_eq(
   'and the later nights'' comparisons follow');
 SELECT is((SELECT count(*) FROM reporting.event_performance_analytics WHERE event_id = 950003), 0::bigint,
   'a cancelled event is not analysed');
+
+-- Feedback sent the next day names its event: the event's night is rebuilt too.
+INSERT INTO venue.feedback (organization_id, venue_id, event_id, rating, submitted_at) VALUES
+  ('00000000-0000-4000-8000-00000000e801', 950001, 950002, 3, '2026-05-09 12:00 Europe/London');
+SELECT is(api.process_hourly_aggregations(), 2, 'the feedback''s own day and its event''s night');
+SELECT results_eq(
+  $$SELECT feedback_count, average_rating FROM reporting.event_performance_analytics WHERE event_id = 950002$$,
+  $$VALUES (1, 3.00)$$,
+  'the second night now has its rating');
 
 SELECT * FROM finish();
 ROLLBACK;

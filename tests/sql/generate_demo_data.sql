@@ -1,6 +1,6 @@
--- api.generate_demo_data: bad input changes nothing; a generated week looks right.
+-- api.generate_demo_data: bad input is rejected by SQLSTATE; a generated week looks right.
 BEGIN;
-SELECT plan(20);
+SELECT plan(19);
 
 SELECT api.create_organization('Test Club', 'test-club') AS org \gset
 SELECT api.create_organization('Empty Org', 'empty-org') AS empty_org \gset
@@ -21,8 +21,6 @@ SELECT throws_ok(format('SELECT api.generate_demo_data(%L, NULL, 10, 1)', :'org'
   '22004', NULL, 'NULL days are refused');
 SELECT throws_ok(format('SELECT api.generate_demo_data(%L, 7, 10, 1)', :'empty_org'),
   '55000', NULL, 'an organization without venues cannot be generated');
-SELECT is((SELECT count(*) FROM venue.events WHERE organization_id = :'org'), 0::bigint,
-  'failed calls left nothing behind');
 
 -- One week, Monday 2026-03-02 to Sunday 2026-03-08: the club's programme is
 -- Thursday NOSTALGIA, Friday LA FIESTA, Saturday SHHH!.

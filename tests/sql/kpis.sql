@@ -1,7 +1,7 @@
 -- KPIs: values, statuses, comparisons and caching, from daily rollup rows
 -- written by hand here (the rollup itself is tested in aggregations.sql).
 BEGIN;
-SELECT plan(33);
+SELECT plan(34);
 
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
   ('00000000-0000-4000-8000-00000000c901', 'KPI Org', 'kpi-org'),
@@ -31,7 +31,7 @@ INSERT INTO reporting.daily_aggregations (
 
 -- Values for the Main room, Friday to Sunday, worked out by hand.
 SELECT is(api.calculate_kpi_value('daily_revenue', '2026-05-01', '2026-05-03', 980001), 30000.00,
-  'daily revenue: 60,000 over 2 open days (the refund-only Sunday is not a trading day)');
+  'daily revenue: 60,000 over 2 trading days (the refund-only Sunday is not one)');
 SELECT is(api.calculate_kpi_value('net_revenue', '2026-05-01', '2026-05-03', 980001), 29250.00,
   'net revenue: (19,000 + 40,000 - 500) / 2');
 SELECT is(api.calculate_kpi_value('average_spend_per_head', '2026-05-01', '2026-05-03', 980001), 60.00,
@@ -128,6 +128,10 @@ SELECT throws_ok($$SELECT api.calculate_kpi_value('daily_revenue', '2026-05-03',
   '22023', NULL, 'p_to before p_from is rejected');
 SELECT throws_ok($$SELECT api.calculate_kpi_value('daily_revenue', '2026-05-01', '2026-05-03', 1)$$,
   'P0002', NULL, 'an unknown venue is not found');
+INSERT INTO venue.organizations (organization_id, name, slug, currency) VALUES
+  ('00000000-0000-4000-8000-00000000f901', 'Euro Org', 'kpi-euro', 'EUR');
+SELECT throws_ok($$SELECT calculate_kpi_value('daily_revenue', '2026-05-02', '2026-05-02')$$,
+  '22023', NULL, 'no total across organizations in different currencies');
 SELECT throws_ok($$SELECT api.calculate_kpi_value('daily_revenue', '2026-05-01', '2026-05-03', 980003,
                                                   '00000000-0000-4000-8000-00000000c901')$$,
   'P0002', NULL, 'a venue of another organization is not found in this one');

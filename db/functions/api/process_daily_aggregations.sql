@@ -1,7 +1,7 @@
 -- api.process_daily_aggregations(day): rebuild one trading day of every venue.
 CREATE OR REPLACE FUNCTION api.process_daily_aggregations(
   p_day             date,
-  p_organization_id uuid DEFAULT NULL
+  p_organization_id uuid
 )
 RETURNS integer
 LANGUAGE plpgsql
@@ -13,9 +13,11 @@ DECLARE
 BEGIN
   /*
    * Rebuilds the hourly and daily rollups of business date p_day for every
-   * venue (of one organization when given), whatever the queue says: the
-   * nightly safety net of seed 001 ("generate daily aggregations, 2am").
-   * Returns the number of venues processed.
+   * venue (of one organization, or all when p_organization_id is NULL),
+   * whatever the queue says: the nightly safety net of seed 001 ("generate
+   * daily aggregations, 2am"). Returns the number of venues processed. The
+   * organization has no default, so a one-argument call always means the
+   * timestamp form and is never ambiguous.
    */
   IF p_day IS NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'p_day is missing';

@@ -1,5 +1,5 @@
 -- api.process_hourly_aggregations([max_days]): re-aggregate the venue-days whose facts changed.
-CREATE OR REPLACE FUNCTION api.process_hourly_aggregations(p_max_days integer DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.process_hourly_aggregations(p_max_marks integer DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql
 AS $fn$
@@ -10,22 +10,22 @@ DECLARE
 BEGIN
   /*
    * Takes marks from internal.aggregation_queue (all of them, or the oldest
-   * p_max_days), deletes exactly those, and rebuilds the hourly and daily
+   * p_max_marks; a venue-day may have several marks), deletes exactly those, and rebuilds the hourly and daily
    * rollups of their venue-days in the same transaction. Marks made by
    * transactions still running are not visible here and stay for the next
    * call, so nothing written late is missed; a failure rolls the marks back.
    * Runs one at a time (advisory lock); returns the venue-days rebuilt.
    */
-  IF p_max_days IS NOT NULL AND p_max_days <= 0 THEN
+  IF p_max_marks IS NOT NULL AND p_max_marks <= 0 THEN
     RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-      MESSAGE = format('p_max_days must be positive, got %s', p_max_days);
+      MESSAGE = format('p_max_marks must be positive, got %s', p_max_marks);
   END IF;
   PERFORM pg_advisory_xact_lock(hashtext('nightcap.aggregation'));
 
   WITH taken AS (
     DELETE FROM internal.aggregation_queue q
      WHERE q.queue_id IN (SELECT queue_id FROM internal.aggregation_queue
-                           ORDER BY queue_id LIMIT p_max_days)
+                           ORDER BY queue_id LIMIT p_max_marks)
     RETURNING q.organization_id, q.venue_id, q.business_date
   ), days AS (
     SELECT DISTINCT organization_id, venue_id, business_date FROM taken
@@ -42,5 +42,5 @@ END
 $fn$;
 
 COMMENT ON FUNCTION api.process_hourly_aggregations(integer) IS
-  'Incremental aggregation: rebuilds the hourly and daily rollups of every venue-day queued by fact changes (or the oldest p_max_days marks) and returns how many venue-days it rebuilt. Idempotent; safe to call every minute. Raises 22023 for p_max_days <= 0.';
+  'Incremental aggregation: rebuilds the hourly and daily rollups of every venue-day queued by fact changes (or the oldest p_max_marks queue marks) and returns how many venue-days it rebuilt. Idempotent; safe to call every minute. Raises 22023 for p_max_marks <= 0.';
 REVOKE ALL ON FUNCTION api.process_hourly_aggregations(integer) FROM PUBLIC;

@@ -9,13 +9,21 @@ LANGUAGE sql
 IMMUTABLE STRICT PARALLEL SAFE
 AS $fn$
   /*
-   * The venue's trading day: the local date of p_at in p_timezone, less
-   * trading_day_starts. With 06:00, Sunday 01:30 local belongs to Saturday.
-   * Works on local wall time, so DST days simply have 23 or 25 hours.
+   * The venue's trading day d is the span of instants from
+   * (d + trading_day_starts) AT TIME ZONE tz to the next day's: with 06:00,
+   * Sunday 01:30 local belongs to Saturday. The local date of p_at is d or
+   * d + 1; comparing p_at with that date's start instant (rather than
+   * subtracting trading_day_starts from the local time) gives the same
+   * answer as the ranges the aggregation reads, even when the day starts
+   * inside an hour that a clock change skips or repeats.
    */
-  SELECT ((p_at AT TIME ZONE p_timezone) - p_trading_day_starts::interval)::date
+  SELECT CASE
+           WHEN p_at >= ((p_at AT TIME ZONE p_timezone)::date + p_trading_day_starts) AT TIME ZONE p_timezone
+           THEN (p_at AT TIME ZONE p_timezone)::date
+           ELSE (p_at AT TIME ZONE p_timezone)::date - 1
+         END
 $fn$;
 
 COMMENT ON FUNCTION internal.business_date(timestamptz, text, time) IS
-  'The trading day (business_date) an instant belongs to at a venue: local date in its time zone, shifted back by its trading_day_starts.';
+  'The trading day (business_date) an instant belongs to at a venue: the day whose span [day + trading_day_starts, next day + trading_day_starts) in the venue''s time zone contains it.';
 REVOKE ALL ON FUNCTION internal.business_date(timestamptz, text, time) FROM PUBLIC;

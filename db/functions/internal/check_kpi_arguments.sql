@@ -45,10 +45,17 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = 'no_data_found',
       MESSAGE = format('organization %s does not exist', p_organization_id);
   END IF;
+  -- Across organizations, money only adds up in one currency.
+  IF p_organization_id IS NULL
+     AND (SELECT count(DISTINCT currency) FROM venue.organizations) > 1 THEN
+    RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+      MESSAGE = 'the organizations visible here use more than one currency',
+      HINT = 'Name an organization or a venue.';
+  END IF;
   RETURN p_organization_id;
 END
 $fn$;
 
 COMMENT ON FUNCTION internal.check_kpi_arguments(text, date, date, bigint, uuid) IS
-  'Validates KPI arguments (22004 missing, 22023 unknown code or reversed period, P0002 unknown venue or organization) and returns the organization concerned.';
+  'Validates KPI arguments (22004 missing, 22023 unknown code, reversed period or several currencies without an organization, P0002 unknown venue or organization) and returns the organization concerned.';
 REVOKE ALL ON FUNCTION internal.check_kpi_arguments(text, date, date, bigint, uuid) FROM PUBLIC;

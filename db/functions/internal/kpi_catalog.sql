@@ -13,9 +13,9 @@ AS $fn$
    */
   SELECT * FROM (VALUES
     ('daily_revenue', 'Revenue per trading day', 'revenue', 'currency', 'higher_better', 30000, 25000, 15000, true,
-     'Gross revenue (succeeded deposit, table, bar and ticket payments) per trading day with activity.'),
+     'Gross revenue (succeeded deposit, table, bar and ticket payments) per trading day (a day with check-ins, bookings or revenue).'),
     ('net_revenue', 'Net revenue per trading day', 'revenue', 'currency', 'higher_better', 28000, 23000, 14000, true,
-     'Gross revenue less refunds, per trading day with activity.'),
+     'Gross revenue less refunds, per trading day.'),
     ('average_spend_per_head', 'Average spend per head', 'revenue', 'currency', 'higher_better', 45, 40, 30, false,
      'Gross revenue / people checked in.'),
     ('booking_conversion_rate', 'Booking conversion', 'bookings', 'ratio', 'higher_better', 0.85, 0.80, 0.70, false,

@@ -16,10 +16,11 @@ AS $fn$
    * every venue the caller can see. Returns one row per day with activity
    * and one row with business_date NULL for the whole period: the same
    * formula applied to the period's sums, not an average of daily values.
-   * An open day is one with check-ins or bookings.
+   * A trading day is one with check-ins, bookings or revenue (a day of
+   * advance ticket sales counts; a day with only a refund does not).
    */
   WITH d AS (
-    SELECT a.*, (a.check_ins > 0 OR a.bookings_total > 0) AS is_open
+    SELECT a.*, (a.check_ins > 0 OR a.bookings_total > 0 OR a.gross_revenue > 0) AS is_trading
       FROM reporting.daily_aggregations a
      WHERE a.business_date BETWEEN p_from AND p_to
        AND (p_organization_id IS NULL OR a.organization_id = p_organization_id)
@@ -27,7 +28,7 @@ AS $fn$
   ), g AS (
     SELECT d.business_date,
            sum(d.gross_revenue) AS gross, sum(d.net_revenue) AS net,
-           count(DISTINCT d.business_date) FILTER (WHERE d.is_open) AS open_days,
+           count(DISTINCT d.business_date) FILTER (WHERE d.is_trading) AS trading_days,
            sum(d.check_ins) AS guests,
            sum(d.bookings_total) AS total, sum(d.bookings_completed) AS completed,
            sum(d.bookings_cancelled) AS cancelled, sum(d.bookings_pending) AS pending,
@@ -43,8 +44,8 @@ AS $fn$
   )
   SELECT g.business_date,
          CASE p_code
-           WHEN 'daily_revenue' THEN round(g.gross / nullif(g.open_days, 0), 2)
-           WHEN 'net_revenue' THEN round(g.net / nullif(g.open_days, 0), 2)
+           WHEN 'daily_revenue' THEN round(g.gross / nullif(g.trading_days, 0), 2)
+           WHEN 'net_revenue' THEN round(g.net / nullif(g.trading_days, 0), 2)
            WHEN 'average_spend_per_head' THEN round(g.gross / nullif(g.guests, 0), 2)
            WHEN 'booking_conversion_rate' THEN round(g.completed::numeric / nullif(g.total, 0), 4)
            WHEN 'cancellation_rate' THEN round(g.cancelled::numeric / nullif(g.total, 0), 4)

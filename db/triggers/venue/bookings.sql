@@ -44,12 +44,12 @@ CREATE TRIGGER bookings__check_referencing_rows__update
 DROP TRIGGER IF EXISTS bookings__mark_aggregation_dirty__insert ON venue.bookings;
 CREATE TRIGGER bookings__mark_aggregation_dirty__insert
   AFTER INSERT ON venue.bookings REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('arrives_at');
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('arrives_at', 'event_id');
 DROP TRIGGER IF EXISTS bookings__mark_aggregation_dirty__update ON venue.bookings;
 CREATE TRIGGER bookings__mark_aggregation_dirty__update
   AFTER UPDATE ON venue.bookings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('arrives_at');
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('arrives_at', 'event_id');
 DROP TRIGGER IF EXISTS bookings__mark_aggregation_dirty__delete ON venue.bookings;
 CREATE TRIGGER bookings__mark_aggregation_dirty__delete
   AFTER DELETE ON venue.bookings REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('arrives_at');
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('arrives_at', 'event_id');

@@ -24,12 +24,12 @@ CREATE TRIGGER check_ins__check_references__update
 DROP TRIGGER IF EXISTS check_ins__mark_aggregation_dirty__insert ON venue.check_ins;
 CREATE TRIGGER check_ins__mark_aggregation_dirty__insert
   AFTER INSERT ON venue.check_ins REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('occurred_at');
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('occurred_at', 'event_id');
 DROP TRIGGER IF EXISTS check_ins__mark_aggregation_dirty__update ON venue.check_ins;
 CREATE TRIGGER check_ins__mark_aggregation_dirty__update
   AFTER UPDATE ON venue.check_ins REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('occurred_at');
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('occurred_at', 'event_id');
 DROP TRIGGER IF EXISTS check_ins__mark_aggregation_dirty__delete ON venue.check_ins;
 CREATE TRIGGER check_ins__mark_aggregation_dirty__delete
   AFTER DELETE ON venue.check_ins REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('occurred_at');
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('occurred_at', 'event_id');

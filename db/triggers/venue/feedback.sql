@@ -24,12 +24,12 @@ CREATE TRIGGER feedback__check_references__update
 DROP TRIGGER IF EXISTS feedback__mark_aggregation_dirty__insert ON venue.feedback;
 CREATE TRIGGER feedback__mark_aggregation_dirty__insert
   AFTER INSERT ON venue.feedback REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('submitted_at');
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('submitted_at', 'event_id');
 DROP TRIGGER IF EXISTS feedback__mark_aggregation_dirty__update ON venue.feedback;
 CREATE TRIGGER feedback__mark_aggregation_dirty__update
   AFTER UPDATE ON venue.feedback REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('submitted_at');
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('submitted_at', 'event_id');
 DROP TRIGGER IF EXISTS feedback__mark_aggregation_dirty__delete ON venue.feedback;
 CREATE TRIGGER feedback__mark_aggregation_dirty__delete
   AFTER DELETE ON venue.feedback REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('submitted_at');
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('submitted_at', 'event_id');

@@ -42,12 +42,12 @@ CREATE TRIGGER payments__check_referencing_rows__update
 DROP TRIGGER IF EXISTS payments__mark_aggregation_dirty__insert ON venue.payments;
 CREATE TRIGGER payments__mark_aggregation_dirty__insert
   AFTER INSERT ON venue.payments REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('paid_at');
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('paid_at', 'event_id');
 DROP TRIGGER IF EXISTS payments__mark_aggregation_dirty__update ON venue.payments;
 CREATE TRIGGER payments__mark_aggregation_dirty__update
   AFTER UPDATE ON venue.payments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('paid_at');
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('paid_at', 'event_id');
 DROP TRIGGER IF EXISTS payments__mark_aggregation_dirty__delete ON venue.payments;
 CREATE TRIGGER payments__mark_aggregation_dirty__delete
   AFTER DELETE ON venue.payments REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('paid_at');
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('paid_at', 'event_id');
