@@ -5,7 +5,7 @@ last generated night, so a second run adds nothing on the same day and loses
 nothing.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 import psycopg
@@ -59,26 +59,16 @@ DEMO_ORGANIZATIONS = (
 
 
 def ensure_organization(conn: psycopg.Connection, org: DemoOrganization) -> str:
-    row = conn.execute(
-        "SELECT organization_id FROM venue.organizations WHERE slug = %s", (org.slug,)
-    ).fetchone()
-    if row:
-        organization_id = row["organization_id"]
-    else:
-        organization_id = conn.execute(
-            "SELECT api.create_organization(%s, %s) AS id", (org.name, org.slug)
-        ).fetchone()["id"]
-    for v in org.venues:
-        exists = conn.execute(
-            "SELECT 1 FROM venue.venues WHERE organization_id = %s AND slug = %s",
-            (organization_id, v.slug),
+    row = conn.execute(queries.load("demo_organization_id"), {"slug": org.slug}).fetchone()
+    if row is None:
+        row = conn.execute(
+            queries.load("demo_create_organization"), {"name": org.name, "slug": org.slug}
         ).fetchone()
-        if not exists:
-            conn.execute(
-                "SELECT api.create_venue(%s, %s, %s, %s, p_kind => %s, p_city => %s,"
-                " p_brand_colour => %s)",
-                (organization_id, v.name, v.slug, v.capacity, v.kind, v.city, v.brand_colour),
-            )
+    organization_id = row["organization_id"]
+    for v in org.venues:
+        venue = {"organization_id": organization_id, **asdict(v)}
+        if conn.execute(queries.load("demo_venue_exists"), venue).fetchone() is None:
+            conn.execute(queries.load("demo_create_venue"), venue)
     return organization_id
 
 
@@ -95,8 +85,14 @@ def load(conn: psycopg.Connection) -> list[dict]:
             days = org.days if last_day is None else (until - last_day).days
             if days > 0:
                 counts = conn.execute(
-                    "SELECT api.generate_demo_data(%s, %s, %s, %s, %s) AS counts",
-                    (organization_id, days, org.bookings_per_night, org.seed, until),
+                    queries.load("demo_generate"),
+                    {
+                        "organization_id": organization_id,
+                        "days": days,
+                        "bookings_per_night": org.bookings_per_night,
+                        "seed": org.seed,
+                        "until": until,
+                    },
                 ).fetchone()["counts"]
                 if counts["events"]:
                     generated.append({"organization": org.name, **counts})
@@ -136,7 +132,30 @@ def summary(conn: psycopg.Connection) -> list[dict]:
 def aggregate(conn: psycopg.Connection) -> int:
     """Drain the aggregation queue the generator filled; return venue-days rebuilt."""
     with conn.transaction():
-        return conn.execute("SELECT api.process_hourly_aggregations() AS n").fetchone()["n"]
+        return conn.execute(queries.load("demo_aggregate")).fetchone()["venue_days"]
+
+
+def kpi_text(row: dict) -> str:
+    value = "-" if row["value"] is None else format(row["value"].normalize(), "f")
+    return f"{value} ({row['status'] or 'no data'})"
+
+
+def kpis(conn: psycopg.Connection, last_days: list[dict]) -> str:
+    """Each venue's headline KPIs for its last trading day, with their status."""
+    lines = []
+    for venue in last_days:
+        with conn.transaction():
+            rows = conn.execute(
+                queries.load("demo_kpis"),
+                {
+                    "organization_id": venue["organization_id"],
+                    "venue_id": venue["venue_id"],
+                    "day": venue["business_date"],
+                },
+            ).fetchall()
+        figures = ", ".join(f"{r['code']} {kpi_text(r)}" for r in rows)
+        lines.append(f"  {venue['venue']} {venue['business_date']}: {figures}")
+    return "\n".join(lines)
 
 
 def headline(conn: psycopg.Connection, day: date) -> list[dict]:
@@ -168,5 +187,8 @@ def run(url: str | None = None) -> str:
                 f"aggregated {rebuilt} venue-day(s). Each venue's last trading day"
                 f" up to yesterday ({yesterday:%a %d %b %Y}):",
                 format_table(figures, HEADLINE_COLUMNS) if figures else "(no trading yet)",
+                "",
+                "Headline KPIs of that day (status against each organization's thresholds):",
+                kpis(conn, figures),
             ]
         )

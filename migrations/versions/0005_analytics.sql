@@ -37,10 +37,11 @@ COMMENT ON TABLE reporting.event_performance_analytics IS
 
 CREATE TABLE internal.organization_secrets (
   organization_id uuid PRIMARY KEY REFERENCES venue.organizations ON DELETE CASCADE,
-  analytics_salt  bytea NOT NULL DEFAULT decode(md5(random()::text || clock_timestamp()::text), 'hex')
+  analytics_salt  bytea NOT NULL
+    DEFAULT decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex')
 );
 COMMENT ON TABLE internal.organization_secrets IS
-  'Per-organization salt for pseudonymous customer keys: without it a key cannot be traced back to a customer id.';
+  'Per-organization salt for pseudonymous customer keys: without it a key cannot be traced back to a customer id. 32 bytes from gen_random_uuid(), which draws on the server''s strong random source (random() does not).';
 
 CREATE TABLE reporting.customer_analytics (
   organization_id      uuid NOT NULL,

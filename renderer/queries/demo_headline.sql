@@ -1,6 +1,6 @@
 -- Each venue's last trading day up to yesterday, from the daily rollup.
 SELECT DISTINCT ON (o.name, v.name)
-       o.name AS organization, v.name AS venue, d.business_date,
+       o.name AS organization, v.name AS venue, d.business_date, d.organization_id, d.venue_id,
        d.gross_revenue, d.net_revenue, d.bookings_total, d.covers,
        d.peak_occupancy, round(d.occupancy_rate * 100, 1) AS occupancy_pct,
        d.customers_new, d.average_rating

@@ -1,0 +1,2 @@
+-- Drain the aggregation queue the generator filled.
+SELECT api.process_hourly_aggregations() AS venue_days

@@ -1,0 +1,1 @@
+SELECT organization_id FROM venue.organizations WHERE slug = %(slug)s
