@@ -14,7 +14,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     run_sql(
-        "DROP TABLE reporting.report_metrics_cache, reporting.kpi_calculations,"
+        "DROP TABLE internal.organization_data_versions, reporting.report_metrics_cache,"
+        " reporting.kpi_calculations,"
         " reporting.kpi_definitions CASCADE;"
         " DELETE FROM internal.applied_objects;"
     )

@@ -77,3 +77,11 @@ CREATE TABLE reporting.report_metrics_cache (
 CREATE INDEX report_metrics_cache_expires_idx ON reporting.report_metrics_cache (expires_at);
 COMMENT ON TABLE reporting.report_metrics_cache IS
   'Cached results of expensive calculations (cached KPIs, report datasets), each with its own expiry. Entries whose period touches re-aggregated days are dropped by the aggregation; expired ones by api.clear_metrics_cache().';
+
+CREATE TABLE internal.organization_data_versions (
+  organization_id uuid PRIMARY KEY REFERENCES venue.organizations ON DELETE CASCADE,
+  version         bigint NOT NULL DEFAULT 1,
+  changed_at      timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE internal.organization_data_versions IS
+  'Bumped by every aggregation of an organization''s days. Cache keys carry the version they were computed at, so a value computed from data that was re-aggregated meanwhile is never served, whatever the order of commits.';

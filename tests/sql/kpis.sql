@@ -1,7 +1,7 @@
 -- KPIs: values, statuses, comparisons and caching, from daily rollup rows
 -- written by hand here (the rollup itself is tested in aggregations.sql).
 BEGIN;
-SELECT plan(34);
+SELECT plan(38);
 
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
   ('00000000-0000-4000-8000-00000000c901', 'KPI Org', 'kpi-org'),
@@ -120,6 +120,21 @@ SELECT is(api.rebuild_aggregations('2026-05-02', '2026-05-02', '00000000-0000-40
 SELECT is((SELECT count(*) FROM reporting.report_metrics_cache
             WHERE organization_id = '00000000-0000-4000-8000-00000000c901'), 0::bigint,
   '... drops cached results that covered it');
+
+-- Any aggregation of the organization retires its cached values: the cache
+-- key carries the data version, so nothing computed before it is served after.
+INSERT INTO reporting.daily_aggregations (organization_id, venue_id, business_date, gross_revenue, net_revenue, check_ins)
+VALUES ('00000000-0000-4000-8000-00000000c901', 980001, '2026-05-05', 1000, 1000, 10);
+SELECT is(api.calculate_kpi_value('average_spend_per_head', '2026-05-05', '2026-05-05', 980001), 100.00,
+  'spend per head on the 5th: 1,000 / 10, now cached');
+UPDATE reporting.daily_aggregations SET gross_revenue = 2000, net_revenue = 2000
+ WHERE venue_id = 980001 AND business_date = '2026-05-05';
+SELECT is(api.calculate_kpi_value('average_spend_per_head', '2026-05-05', '2026-05-05', 980001), 100.00,
+  'still the cached value');
+SELECT is(api.rebuild_aggregations('2026-05-20', '2026-05-20', '00000000-0000-4000-8000-00000000c901'), 2,
+  'an aggregation of another day of the organization ...');
+SELECT is(api.calculate_kpi_value('average_spend_per_head', '2026-05-05', '2026-05-05', 980001), 200.00,
+  '... and the value is computed afresh: 2,000 / 10');
 
 -- Bad input.
 SELECT throws_ok($$SELECT api.calculate_kpi_value('daily_takings', '2026-05-01', '2026-05-03')$$,

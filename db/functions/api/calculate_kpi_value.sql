@@ -29,7 +29,11 @@ BEGIN
   END IF;
 
   IF v_def.code IS NOT NULL AND NOT v_def.is_realtime THEN
-    v_key := format('kpi:%s:%s:%s:%s', p_code, coalesce(p_venue_id::text, 'all'), p_from, p_to);
+    -- The key carries the organization's data version: a value computed while
+    -- an aggregation of its days was committing is never read back.
+    v_key := format('kpi:%s:%s:%s:%s:v%s', p_code, coalesce(p_venue_id::text, 'all'), p_from, p_to,
+                    coalesce((SELECT version FROM internal.organization_data_versions
+                               WHERE organization_id = v_org), 0));
     SELECT (c.value ->> 'value')::numeric INTO v_value
       FROM reporting.report_metrics_cache c
      WHERE c.organization_id = v_org AND c.cache_key = v_key AND c.expires_at > clock_timestamp();

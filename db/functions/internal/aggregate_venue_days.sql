@@ -219,7 +219,11 @@ BEGIN
   PERFORM internal.analyse_events(p_organization_ids, p_venue_ids, p_dates);
   PERFORM internal.run_data_quality_checks(p_organization_ids, p_venue_ids, p_dates);
 
-  -- Cached results that covered these days are stale now.
+  -- Cached results that covered these days are stale now: a new data version
+  -- makes any computed before this commit unreachable, and the delete tidies.
+  INSERT INTO internal.organization_data_versions AS dv (organization_id)
+  SELECT DISTINCT organization_id FROM agg_days ORDER BY 1
+  ON CONFLICT (organization_id) DO UPDATE SET version = dv.version + 1, changed_at = now();
   DELETE FROM reporting.report_metrics_cache c
    USING (SELECT organization_id, min(business_date) AS first_day, max(business_date) AS last_day
             FROM agg_days GROUP BY organization_id) d
