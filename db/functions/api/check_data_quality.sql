@@ -20,26 +20,9 @@ BEGIN
    * over the same days must not interleave their delete and insert.
    * Returns the findings written.
    */
-  IF p_from IS NULL OR p_to IS NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'p_from and p_to are required';
-  END IF;
-  IF p_to < p_from THEN
-    RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-      MESSAGE = format('p_to (%s) is before p_from (%s)', p_to, p_from),
-      HINT = 'Swap the dates: p_from is the first day of the range.';
-  END IF;
-  IF p_organization_id IS NOT NULL
-     AND NOT EXISTS (SELECT 1 FROM venue.organizations WHERE organization_id = p_organization_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'no_data_found',
-      MESSAGE = format('organization %s does not exist', p_organization_id);
-  END IF;
+  SELECT d.organization_ids, d.venue_ids, d.dates INTO v_orgs, v_venues, v_dates
+    FROM internal.venue_days(p_from, p_to, p_organization_id) d;
   PERFORM pg_advisory_xact_lock(hashtext('nightcap.aggregation'));
-
-  SELECT array_agg(v.organization_id), array_agg(v.venue_id), array_agg(d::date)
-    INTO v_orgs, v_venues, v_dates
-    FROM venue.venues v
-   CROSS JOIN generate_series(p_from, p_to, interval '1 day') AS d
-   WHERE p_organization_id IS NULL OR v.organization_id = p_organization_id;
   IF v_orgs IS NULL THEN
     RETURN 0;
   END IF;

@@ -22,17 +22,9 @@ BEGIN
   IF p_day IS NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'p_day is missing';
   END IF;
-  IF p_organization_id IS NOT NULL
-     AND NOT EXISTS (SELECT 1 FROM venue.organizations WHERE organization_id = p_organization_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'no_data_found',
-      MESSAGE = format('organization %s does not exist', p_organization_id);
-  END IF;
+  SELECT d.organization_ids, d.venue_ids, d.dates INTO v_orgs, v_venues, v_dates
+    FROM internal.venue_days(p_day, p_day, p_organization_id) d;
   PERFORM pg_advisory_xact_lock(hashtext('nightcap.aggregation'));
-
-  SELECT array_agg(organization_id), array_agg(venue_id), array_agg(p_day)
-    INTO v_orgs, v_venues, v_dates
-    FROM venue.venues
-   WHERE p_organization_id IS NULL OR organization_id = p_organization_id;
   IF v_orgs IS NULL THEN
     RETURN 0;
   END IF;
