@@ -2,7 +2,7 @@
 -- below by hand: a night across midnight, both Europe/London clock changes, a
 -- refund landing days later, and a second organization that must not leak in.
 BEGIN;
-SELECT plan(47);
+SELECT plan(51);
 
 -- Organization A: one club, 100 capacity, two tables. Organization B: one bar.
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
@@ -275,6 +275,18 @@ SELECT throws_ok($$SELECT api.process_daily_aggregations(NULL::date)$$,
   '22004', NULL, 'process_daily_aggregations needs a day');
 SELECT throws_ok($$SELECT api.process_hourly_aggregations(0)$$,
   '22023', NULL, 'p_max_marks must be positive');
+
+-- Changes to dimensions queue the days they change.
+UPDATE venue.customers SET is_vip = true
+ WHERE organization_id = '00000000-0000-4000-8000-0000000a9001' AND customer_id = 990004;
+SELECT is(api.process_hourly_aggregations(), 2,
+  'a new VIP: the two days they booked (the 5th and, since the move, the 13th of June)');
+SELECT is((SELECT customers_vip FROM reporting.daily_aggregations WHERE venue_id = 990001 AND business_date = '2026-06-13'),
+  1, 'the 13th now counts a VIP');
+UPDATE venue.venues SET capacity = 50 WHERE venue_id = 990001;
+SELECT ok(api.process_hourly_aggregations() > 0, 'a new capacity re-aggregates the venue''s history');
+SELECT is((SELECT occupancy_rate FROM reporting.daily_aggregations WHERE venue_id = 990001 AND business_date = '2026-06-12'),
+  0.2000, 'a peak of 10 is now 20% of 50');
 
 -- Statement-level marking: a bulk insert of many rows queues each venue-day once.
 INSERT INTO venue.payments (organization_id, venue_id, kind, amount, provider, paid_at)
