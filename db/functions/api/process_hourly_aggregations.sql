@@ -37,6 +37,12 @@ BEGIN
   IF v_orgs IS NULL THEN
     RETURN 0;
   END IF;
+  -- Hundreds of days queued at once means a bulk load, whose tables autovacuum
+  -- may not have analyzed yet; plans made for empty tables took 100x longer.
+  IF cardinality(v_orgs) > 500 THEN
+    ANALYZE venue.bookings, venue.payments, venue.check_ins, venue.feedback, venue.events,
+            venue.customers;
+  END IF;
   RETURN internal.aggregate_venue_days(v_orgs, v_venues, v_dates);
 END
 $fn$;
