@@ -6,7 +6,6 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DB_DIR = PROJECT_ROOT / "db"
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
-OUT_DIR = Path(os.environ.get("NIGHTCAP_OUT_DIR", PROJECT_ROOT / "out"))
 STATE_DIR = Path(os.environ.get("NIGHTCAP_STATE_DIR", PROJECT_ROOT / ".nightcap"))
 
 # The local cluster's database and its owner (not a superuser, as on Supabase).
