@@ -22,10 +22,7 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
       MESSAGE = 'organization, name, slug, capacity, time zone, trading-day start and kind are required';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM venue.organizations WHERE organization_id = p_organization_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'no_data_found',
-      MESSAGE = format('organization %s does not exist', p_organization_id);
-  END IF;
+  PERFORM internal.require_organization(p_organization_id);
   IF NOT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = p_timezone) THEN
     RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
       MESSAGE = format('unknown time zone %L', p_timezone),

@@ -64,12 +64,8 @@ BEGIN
       MESSAGE = format('p_bookings_per_night must be between 0 and 50000, got %s', p_bookings_per_night);
   END IF;
 
+  PERFORM internal.require_organization(p_organization_id);
   SELECT currency INTO v_currency FROM venue.organizations WHERE organization_id = p_organization_id;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'no_data_found',
-      MESSAGE = format('organization %s does not exist', p_organization_id),
-      HINT = 'Create it with api.create_organization().';
-  END IF;
   IF NOT EXISTS (SELECT 1 FROM venue.venues WHERE organization_id = p_organization_id) THEN
     RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
       MESSAGE = format('organization %s has no venues', p_organization_id),

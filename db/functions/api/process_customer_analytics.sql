@@ -7,7 +7,7 @@ RETURNS integer
 LANGUAGE plpgsql
 AS $fn$
 DECLARE
-  v_salt_hex text;
+  v_salt     bytea;
   v_rows     integer;
 BEGIN
   /*
@@ -49,23 +49,14 @@ BEGIN
       MESSAGE = 'p_as_of is missing',
       HINT = 'Leave it out for today, or pass the day the analytics are as of.';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM venue.organizations o WHERE o.organization_id = p_organization_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'no_data_found',
-      MESSAGE = format('organization %s does not exist', p_organization_id);
-  END IF;
+  PERFORM internal.require_organization(p_organization_id);
 
   -- One rebuild of an organization at a time: two would both delete, then
   -- collide on the primary key when inserting.
   PERFORM pg_advisory_xact_lock(hashtext('nightcap.customer_analytics'), hashtext(p_organization_id::text));
 
-  -- The salt once, as internal.customer_key ensures it; the key is then
-  -- computed inline below with that function's expression.
-  INSERT INTO internal.organization_secrets (organization_id)
-  VALUES (p_organization_id)
-  ON CONFLICT (organization_id) DO NOTHING;
-  SELECT encode(s.analytics_salt, 'hex') INTO STRICT v_salt_hex
-    FROM internal.organization_secrets s
-   WHERE s.organization_id = p_organization_id;
+  -- The salt once; internal.pseudonymous_key is then inlined per row.
+  v_salt := internal.organization_salt(p_organization_id);
 
   DELETE FROM reporting.customer_analytics a WHERE a.organization_id = p_organization_id;
 
@@ -140,7 +131,7 @@ BEGIN
       FROM tiled t
   )
   SELECT p_organization_id,
-         md5(v_salt_hex || ':' || sc.customer_id::text),
+         internal.pseudonymous_key(v_salt, sc.customer_id),
          sc.is_vip, sc.bookings_total, sc.visits, sc.cancellations, sc.no_shows,
          sc.first_visit, sc.last_visit, sc.recency_days, sc.frequency_365d,
          sc.monetary_365d, sc.lifetime_value,

@@ -40,10 +40,8 @@ BEGIN
     END IF;
     RETURN v_venue_org;
   END IF;
-  IF p_organization_id IS NOT NULL
-     AND NOT EXISTS (SELECT 1 FROM venue.organizations WHERE organization_id = p_organization_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'no_data_found',
-      MESSAGE = format('organization %s does not exist', p_organization_id);
+  IF p_organization_id IS NOT NULL THEN
+    PERFORM internal.require_organization(p_organization_id);
   END IF;
   -- Across organizations, money only adds up in one currency.
   IF p_organization_id IS NULL

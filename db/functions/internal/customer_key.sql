@@ -7,8 +7,6 @@ RETURNS text
 LANGUAGE plpgsql
 VOLATILE
 AS $fn$
-DECLARE
-  v_salt bytea;
 BEGIN
   /*
    * The key under which reporting.customer_analytics holds a customer:
@@ -18,10 +16,9 @@ BEGIN
    * salt the key cannot be traced back to a customer id, and the same id
    * gets unrelated keys in two organizations.
    *
-   * This is the one definition of the key. api.process_customer_analytics
-   * ensures the salt once and computes the same expression inline for every
-   * customer (a call per row would try an INSERT per row); its test checks
-   * that both agree.
+   * The formula is internal.pseudonymous_key and the salt
+   * internal.organization_salt; api.process_customer_analytics uses the two
+   * directly, fetching the salt once rather than once per customer.
    */
   IF p_organization_id IS NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
@@ -32,21 +29,7 @@ BEGIN
     RETURN NULL;  -- no customer (a walk-in booking), no key
   END IF;
 
-  -- Two statements, not one: after ON CONFLICT DO NOTHING has waited for a
-  -- concurrent insert of the same row, only a new snapshot sees that row.
-  INSERT INTO internal.organization_secrets (organization_id)
-  SELECT o.organization_id FROM venue.organizations o WHERE o.organization_id = p_organization_id
-  ON CONFLICT (organization_id) DO NOTHING;
-
-  SELECT s.analytics_salt INTO v_salt
-    FROM internal.organization_secrets s
-   WHERE s.organization_id = p_organization_id;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'no_data_found',
-      MESSAGE = format('organization %s does not exist', p_organization_id);
-  END IF;
-
-  RETURN md5(encode(v_salt, 'hex') || ':' || p_customer_id::text);
+  RETURN internal.pseudonymous_key(internal.organization_salt(p_organization_id), p_customer_id);
 END
 $fn$;
 

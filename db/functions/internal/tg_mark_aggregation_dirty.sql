@@ -17,12 +17,14 @@ BEGIN
    * an UPDATE both the old and the new day are queued (a moved booking
    * changes two days).
    */
-  v_rows := CASE TG_OP
-    WHEN 'INSERT' THEN format('SELECT organization_id, venue_id, %I AS at FROM new_rows', v_col)
-    WHEN 'DELETE' THEN format('SELECT organization_id, venue_id, %I AS at FROM old_rows', v_col)
-    ELSE format('SELECT organization_id, venue_id, %1$I AS at FROM new_rows'
-                ' UNION SELECT organization_id, venue_id, %1$I FROM old_rows', v_col)
-  END;
+  -- The rows the statement touched, old and new: one SELECT over the
+  -- transition tables the operation has, used by both inserts below.
+  v_rows := (SELECT string_agg(format('SELECT organization_id, venue_id, %I AS at, %s AS event_id FROM %I',
+                                      v_col, coalesce(quote_ident(TG_ARGV[1]), 'NULL::bigint'), t),
+                               ' UNION ALL ')
+               FROM unnest(CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows']
+                                      WHEN 'DELETE' THEN ARRAY['old_rows']
+                                      ELSE ARRAY['new_rows', 'old_rows'] END) AS t);
   -- Quarter-hours first: every zone's offset is a multiple of 15 minutes and
   -- trading days start on the hour, so all instants of a UTC quarter-hour
   -- share a trading day, and a bulk load converts a few thousand instants
@@ -40,12 +42,6 @@ BEGIN
   -- A fact that names its event (an advance ticket, a deposit, next-day
   -- feedback) also changes that event's night: queue the event's day too.
   IF TG_NARGS > 1 THEN
-    v_rows := CASE TG_OP
-      WHEN 'INSERT' THEN format('SELECT organization_id, %I AS event_id FROM new_rows', TG_ARGV[1])
-      WHEN 'DELETE' THEN format('SELECT organization_id, %I AS event_id FROM old_rows', TG_ARGV[1])
-      ELSE format('SELECT organization_id, %1$I AS event_id FROM new_rows'
-                  ' UNION SELECT organization_id, %1$I FROM old_rows', TG_ARGV[1])
-    END;
     EXECUTE format(
       'INSERT INTO internal.aggregation_queue (organization_id, venue_id, business_date)'
       ' SELECT DISTINCT e.organization_id, e.venue_id,'

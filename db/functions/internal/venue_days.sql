@@ -26,10 +26,8 @@ BEGIN
       MESSAGE = format('p_to (%s) is before p_from (%s)', p_to, p_from),
       HINT = 'Swap the dates: p_from is the first day of the range.';
   END IF;
-  IF p_organization_id IS NOT NULL
-     AND NOT EXISTS (SELECT 1 FROM venue.organizations WHERE organization_id = p_organization_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'no_data_found',
-      MESSAGE = format('organization %s does not exist', p_organization_id);
+  IF p_organization_id IS NOT NULL THEN
+    PERFORM internal.require_organization(p_organization_id);
   END IF;
   SELECT array_agg(v.organization_id), array_agg(v.venue_id), array_agg(d::date)
     INTO organization_ids, venue_ids, dates
