@@ -14,6 +14,7 @@ import time
 
 import psycopg
 
+from bench.clubs import create_clubs, generate
 from renderer import db
 from renderer.bootstrap import bootstrap
 from renderer.migrate import migrate
@@ -43,18 +44,8 @@ def build(url: str, organizations: int, venues: int, days: int, per_night: int) 
                 continue
             started = time.perf_counter()
             with conn.transaction():
-                org = conn.execute(
-                    "SELECT api.create_organization(%s, %s) AS id", (f"Bench Leisure {o}", slug)
-                ).fetchone()["id"]
-                for v in range(1, venues + 1):
-                    conn.execute(
-                        "SELECT api.create_venue(%s, %s, %s, 900)",
-                        (org, f"Club {o}.{v}", f"club-{v}"),
-                    )
-                counts = conn.execute(
-                    "SELECT api.generate_demo_data(%s, %s, %s, %s, '2026-06-30') AS c",
-                    (org, days, per_night, o),
-                ).fetchone()["c"]
+                org = create_clubs(conn, f"Bench Leisure {o}", slug, venues)
+                counts = generate(conn, org, days, per_night, o)
             print(
                 f"organization {o}: {counts['bookings']:,} bookings,"
                 f" {counts['payments']:,} payments in {time.perf_counter() - started:.0f} s",

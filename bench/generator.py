@@ -14,6 +14,7 @@ import statistics
 import time
 import uuid
 
+from bench.clubs import create_clubs, generate
 from renderer import db, settings
 
 COUNTED = ("events", "customers", "bookings", "payments", "check_ins", "feedback", "shifts")
@@ -22,18 +23,9 @@ COUNTED = ("events", "customers", "bookings", "payments", "check_ins", "feedback
 def one_run(url: str, venues: int, days: int, per_night: int, seed: int) -> dict:
     with db.connect(url) as conn:
         slug = f"bench-{uuid.uuid4().hex[:8]}"
-        org = conn.execute(
-            "SELECT api.create_organization('Benchmark Leisure', %s) AS id", (slug,)
-        ).fetchone()["id"]
-        for i in range(venues):
-            conn.execute(
-                "SELECT api.create_venue(%s, %s, %s, 900)", (org, f"Club {i + 1}", f"club-{i + 1}")
-            )
+        org = create_clubs(conn, "Benchmark Leisure", slug, venues)
         started = time.perf_counter()
-        counts = conn.execute(
-            "SELECT api.generate_demo_data(%s, %s, %s, %s, '2026-06-30') AS c",
-            (org, days, per_night, seed),
-        ).fetchone()["c"]
+        counts = generate(conn, org, days, per_night, seed)
         seconds = time.perf_counter() - started
         conn.rollback()
         # A rolled-back load leaves millions of dead rows and index entries

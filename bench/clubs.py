@@ -1,0 +1,20 @@
+"""A benchmark organization: N clubs and their generated history."""
+
+import psycopg
+
+GENERATE = "SELECT api.generate_demo_data(%s, %s, %s, %s, '2026-06-30') AS counts"
+
+
+def create_clubs(conn: psycopg.Connection, name: str, slug: str, venues: int) -> str:
+    """An organization with `venues` clubs of 900 capacity; its id."""
+    org = conn.execute("SELECT api.create_organization(%s, %s) AS id", (name, slug)).fetchone()[
+        "id"
+    ]
+    for v in range(1, venues + 1):
+        conn.execute("SELECT api.create_venue(%s, %s, %s, 900)", (org, f"{name} {v}", f"club-{v}"))
+    return org
+
+
+def generate(conn: psycopg.Connection, org: str, days: int, per_night: int, seed: int) -> dict:
+    """The organization's history up to 2026-06-30; the generator's counts."""
+    return conn.execute(GENERATE, (org, days, per_night, seed)).fetchone()["counts"]
