@@ -9,7 +9,7 @@
 -- Weekdays: 1 Jan 2026 is a Thursday, 1 Feb and 1 Mar Sundays, 1 Apr a
 -- Wednesday, 1 May a Friday; 1 Jan 2027 a Friday.
 BEGIN;
-SELECT plan(90);
+SELECT plan(91);
 
 -- London, spring forward 2026: 01:00-02:00 does not exist on 29 March.
 SELECT is(api.cron_next('30 1 * * *', 'Europe/London', '2026-03-28 12:00Z'), '2026-03-29 01:30Z'::timestamptz,
@@ -188,6 +188,7 @@ SELECT throws_ok($$SELECT api.cron_next('0 9 * * *', 'Europe/Londn', '2026-01-01
 SELECT throws_ok($$SELECT api.cron_next('0 9 * * *', '', '2026-01-01Z')$$, '22023', NULL,
   'an empty time zone');
 SELECT throws_ok($$SELECT api.cron_next('0 9 * * *', 'UTC', NULL)$$, '22004', NULL, 'NULL p_after');
+SELECT throws_ok($$SELECT api.cron_next('0 9 * * *', 'UTC', 'infinity')$$, '22023', NULL, 'an infinite p_after');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -64,6 +64,10 @@ BEGIN
       MESSAGE = format('cron_next needs a %s', CASE WHEN p_tz IS NULL THEN 'time zone' ELSE 'time to start after' END),
       HINT = 'Call api.cron_next(expression, ''Europe/London'', now()).';
   END IF;
+  IF NOT isfinite(p_after) THEN
+    RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+      MESSAGE = format('cron_next needs a finite time to start after, not %s', p_after);
+  END IF;
   v_cron := internal.cron_parse(p_expr);
 
   BEGIN
@@ -193,5 +197,5 @@ END
 $fn$;
 
 COMMENT ON FUNCTION api.cron_next(text, text, timestamptz) IS
-  'Earliest run strictly after p_after of a five-field cron expression (or @daily-style macro) read on the wall clock of IANA zone p_tz. Day-of-month and day-of-week: both must match when either starts with *, else either may. A wall time skipped by a spring-forward change runs once, at wall AT TIME ZONE p_tz; one repeated by a fall-back runs at its first occurrence, and also at its second when the hour field starts with *. Raises 22023 (bad expression, naming the field; an expression no date satisfies; unknown time zone), 22004 (NULL argument).';
+  'Earliest run strictly after p_after of a five-field cron expression (or @daily-style macro) read on the wall clock of IANA zone p_tz. Day-of-month and day-of-week: both must match when either starts with *, else either may. A wall time skipped by a spring-forward change runs once, at wall AT TIME ZONE p_tz; one repeated by a fall-back runs at its first occurrence, and also at its second when the hour field starts with *. Raises 22023 (bad expression, naming the field; an expression no date satisfies; unknown time zone; infinite p_after), 22004 (NULL argument).';
 REVOKE ALL ON FUNCTION api.cron_next(text, text, timestamptz) FROM PUBLIC;
