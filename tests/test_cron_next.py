@@ -79,7 +79,8 @@ class Cron:
             self.values.append(values)
         if 7 in self.values[4]:
             self.values[4].add(0)
-        self.hour_star, self.dom_star, self.dow_star = (fields[i].startswith("*") for i in (1, 2, 4))
+        starts = [field.startswith("*") for field in fields]
+        self.hour_star, self.dom_star, self.dow_star = starts[1], starts[2], starts[4]
 
     def matches(self, wall: datetime) -> bool:
         minute, hour, dom, month, dow = self.values
@@ -147,8 +148,9 @@ def test_cron_next_matches_the_oracle_around_clock_changes(migrated_db, tz):
     for change in points:
         for expr in EXPRESSIONS:
             for _ in range(3):
-                after = change + timedelta(minutes=rng.randint(-12 * 60, 4 * 60), seconds=rng.choice([0, 0, 30]))
-                cases.append((expr, after))
+                minutes, seconds = rng.randint(-12 * 60, 4 * 60), rng.choice([0, 30])
+                offset = timedelta(minutes=minutes, seconds=seconds)
+                cases.append((expr, change + offset))
     with psycopg.connect(migrated_db) as conn:
         got = conn.execute(
             "SELECT api.cron_next(e, %s, a) FROM unnest(%s::text[], %s::timestamptz[]) AS c(e, a)",
