@@ -11,6 +11,9 @@ LANGUAGE plpgsql
 SET jit = off
 -- Each pass is planned with its own bounds (see pass 1), never generically.
 SET plan_cache_mode = force_custom_plan
+-- A whole history groups about a million quarter-hours per fact table: in
+-- memory rather than spilled in partitions to disk.
+SET work_mem = '256MB'
 AS $fn$
 DECLARE
   v_days integer;
@@ -83,6 +86,10 @@ BEGIN
      WHERE v_days < 0.5 * (SELECT count(DISTINCT venue_id) FROM agg_ranges)
                          * extract(epoch FROM v_to - v_from) / 86400
   LOOP
+    IF v_pass.venue_id IS NULL THEN
+      -- One pass over millions of rows: compiling its expressions pays.
+      PERFORM set_config('jit', 'on', true);
+    END IF;
     INSERT INTO agg_bins
     WITH b AS (
       SELECT x.organization_id, x.venue_id, date_bin('15 minutes', x.arrives_at, timestamptz '2000-01-01 00:00+00') AS bin,
@@ -186,6 +193,7 @@ BEGIN
               FROM f) facts
      GROUP BY 1, 2, 3;
   END LOOP;
+  PERFORM set_config('jit', 'off', true);
   ANALYZE agg_bins;
 
   /*
