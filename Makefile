@@ -38,6 +38,8 @@ bench: setup $(VENV)/.bench-installed
 	@$(BIN)/python -m bench.dataset
 	@$(BIN)/python -m bench.generator --runs 3
 	@$(BIN)/python -m bench.cron --runs 3
+	@$(BIN)/python -m bench.tick --runs 3
+	@$(BIN)/python -m bench.tick --runs 3 --distinct
 	@# The whole-range rebuild takes minutes today: one run of it, medians of the rest.
 	@$(BIN)/python -m bench.aggregation --runs 1
 
