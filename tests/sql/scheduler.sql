@@ -38,8 +38,8 @@ SELECT is((SELECT next_run_at FROM reporting.scheduled_jobs WHERE name = 'monthl
 
 -- A new expression recomputes next_run_at; macros are stored normalised.
 INSERT INTO reporting.scheduled_jobs (name, job_type, cron_expression, last_run_at)
-VALUES ('edited', 'maintenance', '0 9 * * *', '2036-06-10 12:00Z'),
-       ('macro', 'maintenance', '@hourly', NULL);
+VALUES ('edited', 'report', '0 9 * * *', '2036-06-10 12:00Z'),
+       ('macro', 'report', '@hourly', NULL);
 SELECT is((SELECT next_run_at FROM reporting.scheduled_jobs WHERE name = 'edited'),
   '2036-06-11 08:00Z'::timestamptz, 'insert: the first 09:00 BST after last_run_at');
 UPDATE reporting.scheduled_jobs SET cron_expression = '30 1 * * *' WHERE name = 'edited';
@@ -70,9 +70,9 @@ UPDATE reporting.scheduled_jobs SET enabled = false;
 -- Tick: exactly the due runs, once.
 INSERT INTO reporting.scheduled_jobs (name, job_type, cron_expression, timezone, next_run_at, enabled) VALUES
   ('tick_a', 'report',      '0 9 * * *',    'Europe/London', '2026-06-02 08:00Z', true),
-  ('tick_b', 'aggregation', '*/15 * * * *', 'UTC',           '2026-06-02 08:00Z', true),
+  ('tick_b', 'report',      '*/15 * * * *', 'UTC',           '2026-06-02 08:00Z', true),
   ('tick_c', 'report',      '0 10 * * *',   'Europe/London', '2026-06-02 09:00Z', true),
-  ('tick_d', 'sql',         '* * * * *',    'UTC',           NULL,                false);
+  ('tick_d', 'report',      '* * * * *',    'UTC',           NULL,                false);
 SELECT set_eq(
   $$SELECT (SELECT name FROM reporting.scheduled_jobs j WHERE j.job_id = t.job_id), t.scheduled_for
       FROM api.tick('2026-06-02 08:00:30Z') t$$,
@@ -99,8 +99,8 @@ SELECT set_eq(
   $$VALUES ('tick_a', '2026-06-02 08:00Z'::timestamptz, 'queued', 0), ('tick_b', '2026-06-02 08:00Z', 'queued', 0)$$,
   'the ledger holds each due run once, queued, no attempt yet');
 SELECT throws_ok(
-  $$INSERT INTO reporting.job_runs (job_id, scheduled_for)
-    SELECT job_id, '2026-06-02 08:00Z' FROM reporting.scheduled_jobs WHERE name = 'tick_a'$$,
+  $$INSERT INTO reporting.job_runs (job_id, job_type, scheduled_for, run_after)
+    SELECT job_id, job_type, '2026-06-02 08:00Z', '2026-06-02 08:00Z' FROM reporting.scheduled_jobs WHERE name = 'tick_a'$$,
   '23505', NULL, 'the ledger is unique on (job, scheduled_for)');
 UPDATE reporting.scheduled_jobs SET enabled = false WHERE name LIKE 'tick%';
 

@@ -33,10 +33,16 @@ AS $fn$
    * next_run_at), which many jobs share (every 09:00 job of a zone), and
    * when it lies after p_now the job needs nothing more; only overdue jobs
    * go through internal.due_runs. Returns the runs it enqueued, oldest first.
+   *
+   * A run is enqueued `queued`, or `waiting` when its job has parents in
+   * reporting.job_dependencies (a claim releases it when they have run).
+   * The job's type and priority are copied into the run for the claim index.
    */
   WITH due AS MATERIALIZED (
-    SELECT j.job_id, j.organization_id, j.cron_expression, j.timezone, j.next_run_at,
-           j.catch_up, j.catch_up_limit, j.priority
+    SELECT j.job_id, j.organization_id, j.job_type, j.cron_expression, j.timezone, j.next_run_at,
+           j.catch_up, j.catch_up_limit,
+           array_position('{critical,high,normal,low}'::text[], j.priority) - 1 AS priority,
+           j.job_id IN (SELECT d.child_job_id FROM reporting.job_dependencies d) AS has_parents
       FROM reporting.scheduled_jobs j
      WHERE j.enabled AND j.next_run_at <= p_now
        FOR UPDATE SKIP LOCKED
@@ -45,7 +51,7 @@ AS $fn$
            api.cron_next(s.cron_expression, s.timezone, s.next_run_at) AS following
       FROM (SELECT DISTINCT d.cron_expression, d.timezone, d.next_run_at FROM due d) s
   ), plan AS MATERIALIZED (
-    SELECT d.job_id, d.organization_id, d.priority,
+    SELECT d.job_id, d.organization_id, d.job_type, d.priority, d.has_parents,
            CASE WHEN s.following <= p_now
                 THEN internal.due_runs(d.cron_expression, d.timezone, d.next_run_at, p_now,
                                        d.catch_up, d.catch_up_limit)
@@ -58,13 +64,13 @@ AS $fn$
       FROM due d
       JOIN schedules s USING (cron_expression, timezone, next_run_at)
   ), enqueued AS (
-    INSERT INTO reporting.job_runs AS r (job_id, organization_id, scheduled_for)
-    SELECT p.job_id, p.organization_id, o.scheduled_for
+    INSERT INTO reporting.job_runs AS r
+           (job_id, organization_id, job_type, priority, scheduled_for, run_after, status)
+    SELECT p.job_id, p.organization_id, p.job_type, p.priority, o.scheduled_for, o.scheduled_for,
+           CASE WHEN p.has_parents THEN 'waiting' ELSE 'queued' END
       FROM plan p
      CROSS JOIN LATERAL unnest(p.runs) AS o(scheduled_for)
-     ORDER BY o.scheduled_for,
-              array_position('{critical,high,normal,low}'::text[], p.priority),
-              p.job_id
+     ORDER BY o.scheduled_for, p.priority, p.job_id
         ON CONFLICT ON CONSTRAINT job_runs_once DO NOTHING
     RETURNING r.job_id, r.run_id, r.scheduled_for
   ), advanced AS (

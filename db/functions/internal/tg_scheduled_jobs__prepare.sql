@@ -17,10 +17,13 @@ BEGIN
    *     last_run_at keeps an edit from going back before runs already
    *     enqueued. A disabled job has no next run: occurrences while it is off
    *     are not caught up when it is switched on again.
+   *   - the payload must be one api.work can run (internal.check_job_payload,
+   *     22023), so a job that could only fail at 02:00 is refused now.
    * The remaining rules (job_type, priority, max_attempts, catch_up, ...) are
    * CHECK constraints on the table.
    */
   NEW.cron_expression := api.cron_validate(NEW.cron_expression);
+  PERFORM internal.check_job_payload(NEW.job_type, NEW.payload);
   IF NEW.timezone IS NULL THEN
     NEW.timezone := coalesce(
       (SELECT v.timezone FROM venue.venues v

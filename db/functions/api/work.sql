@@ -1,0 +1,59 @@
+-- api.work(max_seconds): runs the due in-database jobs (aggregation, maintenance, sql) inside PostgreSQL.
+CREATE OR REPLACE FUNCTION api.work(p_max_seconds numeric DEFAULT 50)
+RETURNS TABLE (run_id bigint, job_id bigint, attempt integer, status text, error_sqlstate text, error_message text)
+LANGUAGE plpgsql
+AS $fn$
+DECLARE
+  v_worker   text := format('pg:%s', pg_backend_pid());
+  v_deadline timestamptz := clock_timestamp() + p_max_seconds * interval '1 second';
+  v_claim    record;
+  v_job      reporting.scheduled_jobs;
+  v_result   jsonb;
+BEGIN
+  /*
+   * Called every minute by pg_cron (or `nightcap scheduler`): claims due
+   * runs of the in-database job types one at a time and runs each
+   * (internal.run_job) in its own subtransaction. A run that raises is
+   * rolled back alone and recorded as a failed attempt with its SQLSTATE and
+   * message (retried after the back-off while attempts are left); the others
+   * keep their work. No new run is started after p_max_seconds (keep it
+   * under the calling interval, so two calls rarely overlap; when they do,
+   * SKIP LOCKED gives each different runs).
+   *
+   * It all commits when the call returns; until then other sessions see the
+   * runs still queued but locked, and skip them. If the session dies, every
+   * run it took is simply queued again. Report jobs are left to the
+   * renderer. Returns one row per attempt: the run's new status (succeeded,
+   * queued for a retry, failed) and the error, if any.
+   */
+  IF p_max_seconds IS NULL OR p_max_seconds <= 0 THEN
+    RAISE EXCEPTION 'work: p_max_seconds must be positive, got %', p_max_seconds USING ERRCODE = '22023';
+  END IF;
+  LOOP
+    EXIT WHEN clock_timestamp() >= v_deadline;
+    SELECT c.* INTO v_claim
+      FROM api.claim_jobs(v_worker, ARRAY['aggregation', 'maintenance', 'sql'], 1, interval '1 day') c;
+    EXIT WHEN v_claim.run_id IS NULL;
+    SELECT * INTO STRICT v_job FROM reporting.scheduled_jobs j WHERE j.job_id = v_claim.job_id;
+    run_id := v_claim.run_id;
+    job_id := v_claim.job_id;
+    attempt := v_claim.attempt;
+    BEGIN
+      v_result := internal.run_job(v_job, v_claim.scheduled_for);
+      PERFORM api.complete_job(v_claim.run_id, v_result, v_worker);
+      status := 'succeeded';
+      error_sqlstate := NULL;
+      error_message := NULL;
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS error_sqlstate = RETURNED_SQLSTATE, error_message = MESSAGE_TEXT;
+      status := api.fail_job(v_claim.run_id, error_sqlstate, error_message, v_worker);
+    END;
+    RETURN NEXT;
+    v_claim := NULL;
+  END LOOP;
+END
+$fn$;
+
+COMMENT ON FUNCTION api.work(numeric) IS
+  'Runs due aggregation, maintenance and sql runs inside PostgreSQL, each in its own subtransaction (a failure is recorded and retried without undoing the others), starting none after p_max_seconds. Returns each attempt with its outcome.';
+REVOKE ALL ON FUNCTION api.work(numeric) FROM PUBLIC;

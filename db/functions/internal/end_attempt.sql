@@ -1,0 +1,86 @@
+-- internal.end_attempt(run, status, sqlstate, message, result, at): records how a run's attempt ended and what happens next.
+CREATE OR REPLACE FUNCTION internal.end_attempt(
+  p_run      reporting.job_runs,
+  p_status   text,
+  p_sqlstate text,
+  p_message  text,
+  p_result   jsonb,
+  p_at       timestamptz)
+RETURNS text
+LANGUAGE plpgsql
+AS $fn$
+DECLARE
+  v_job      reporting.scheduled_jobs;
+  v_next     text;
+  v_retry_at timestamptz;
+  v_history  bigint;
+BEGIN
+  /*
+   * The one place an attempt ends, for api.complete_job, api.fail_job and
+   * the claims that take back expired leases (internal.reclaim_expired_runs).
+   * The caller holds the run's row lock and has checked that it is running.
+   *
+   *   succeeded                  → the run succeeded;
+   *   failed / timed_out /
+   *   lease_expired, with
+   *   attempts left              → queued again: after the back-off
+   *                                (internal.retry_delay), except a lost
+   *                                lease, which is retried at once (the
+   *                                worker died; the job did not fail);
+   *   ... with none left         → the run failed.
+   * One row goes into reporting.job_execution_history, then the job's alert
+   * rules, if it has any, look at it. Returns the run's new status.
+   */
+  SELECT * INTO STRICT v_job FROM reporting.scheduled_jobs WHERE job_id = p_run.job_id;
+
+  IF p_status = 'succeeded' THEN
+    v_next := 'succeeded';
+  ELSIF p_run.attempt < v_job.max_attempts THEN
+    v_next := 'queued';
+    v_retry_at := p_at + CASE WHEN p_status = 'lease_expired' THEN interval '0'
+                              ELSE internal.retry_delay(v_job.backoff_base, v_job.backoff_cap,
+                                                        v_job.backoff_jitter, p_run.attempt) END;
+  ELSE
+    v_next := 'failed';
+  END IF;
+
+  INSERT INTO reporting.job_execution_history
+         (run_id, job_id, organization_id, attempt, worker, status, started_at, finished_at,
+          rows_processed, sqlstate, message, result, cpu_ms, memory_kb, retry_at)
+  VALUES (p_run.run_id, p_run.job_id, p_run.organization_id, p_run.attempt, p_run.worker, p_status,
+          p_run.started_at, greatest(p_at, p_run.started_at),
+          CASE WHEN jsonb_typeof(p_result -> 'rows_processed') = 'number'
+               THEN (p_result ->> 'rows_processed')::numeric::bigint END,
+          p_sqlstate, p_message, p_result,
+          CASE WHEN jsonb_typeof(p_result -> 'cpu_ms') = 'number' THEN (p_result ->> 'cpu_ms')::numeric END,
+          CASE WHEN jsonb_typeof(p_result -> 'memory_kb') = 'number'
+               THEN (p_result ->> 'memory_kb')::numeric::bigint END,
+          v_retry_at)
+  RETURNING history_id INTO v_history;
+
+  UPDATE reporting.job_runs
+     SET status           = v_next,
+         run_after        = coalesce(v_retry_at, run_after),
+         worker           = CASE WHEN v_next = 'queued' THEN NULL ELSE worker END,
+         heartbeat_at     = NULL,
+         lease_expires_at = NULL,
+         timeout_at       = NULL,
+         finished_at      = CASE WHEN v_next = 'queued' THEN NULL ELSE p_at END,
+         result           = CASE WHEN p_status = 'succeeded' THEN p_result END,
+         error_sqlstate   = p_sqlstate,
+         error_message    = p_message
+   WHERE run_id = p_run.run_id;
+
+  IF EXISTS (SELECT 1 FROM reporting.job_alerts a
+              WHERE a.enabled AND a.alert_type <> 'missed_run'
+                AND (a.job_id = p_run.job_id
+                     OR (a.job_id IS NULL AND a.organization_id IS NOT DISTINCT FROM p_run.organization_id))) THEN
+    PERFORM internal.raise_job_alerts(v_history, v_next);
+  END IF;
+  RETURN v_next;
+END
+$fn$;
+
+COMMENT ON FUNCTION internal.end_attempt(reporting.job_runs, text, text, text, jsonb, timestamptz) IS
+  'Ends a running attempt: writes its history row, queues the run again after the back-off (at once for a lost lease) while attempts are left, else marks it succeeded or failed, and raises the job''s alerts. Returns the new status.';
+REVOKE ALL ON FUNCTION internal.end_attempt(reporting.job_runs, text, text, text, jsonb, timestamptz) FROM PUBLIC;

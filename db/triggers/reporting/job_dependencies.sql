@@ -1,0 +1,5 @@
+-- No job may end up waiting for itself (see internal.tg_job_dependencies__no_cycle).
+DROP TRIGGER IF EXISTS job_dependencies__no_cycle ON reporting.job_dependencies;
+CREATE TRIGGER job_dependencies__no_cycle
+  BEFORE INSERT OR UPDATE OF child_job_id, parent_job_id ON reporting.job_dependencies
+  FOR EACH ROW EXECUTE FUNCTION internal.tg_job_dependencies__no_cycle();
