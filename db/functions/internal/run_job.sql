@@ -34,9 +34,9 @@ BEGIN
     v_rows := api.clear_metrics_cache(p_job.organization_id);
   WHEN v_task = 'refresh_summary_views' THEN
     SELECT count(*) INTO v_rows
-      FROM api.refresh_summary_views(coalesce(
-        ARRAY(SELECT jsonb_array_elements_text(p_job.payload -> 'views')),
-        ARRAY['weekly_summary_view', 'monthly_summary_view', 'top_customers_view']));
+      FROM api.refresh_summary_views(CASE
+        WHEN p_job.payload ? 'views' THEN ARRAY(SELECT jsonb_array_elements_text(p_job.payload -> 'views'))
+        ELSE ARRAY['weekly_summary_view', 'monthly_summary_view', 'top_customers_view'] END);
   WHEN v_task = 'purge_cron_history' THEN
     v_keep := coalesce((p_job.payload ->> 'keep')::interval, interval '14 days');
     IF to_regclass('cron.job_run_details') IS NULL THEN
