@@ -69,8 +69,12 @@ def test_db_up_creates_a_migrated_cluster_with_pg_cron_and_is_idempotent(cluster
         extensions = {r[0] for r in conn.execute("SELECT extname FROM pg_extension")}
         assert {"pg_cron", "pgtap"} <= extensions
         assert conn.execute("SELECT version_num FROM internal.alembic_version").fetchone() == (
-            "0008",
+            "0009",
         )
+        assert conn.execute("SELECT jobname FROM cron.job ORDER BY 1").fetchall() == [
+            ("nightcap-tick",),
+            ("nightcap-work",),
+        ]
         assert conn.execute(
             "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
         ).fetchone() == (False,)

@@ -66,7 +66,7 @@ def test_downgrade_then_upgrade_restores_the_same_schema(migrated_db):
 
 def test_second_migrate_applies_nothing(migrated_db):
     result = migrate(migrated_db)
-    assert result.revision == "0008"
+    assert result.revision == "0009"
     assert result.applied == []
     assert result.unchanged == len(object_files())
 
@@ -91,26 +91,122 @@ def test_objects_apply_in_kind_order():
     kinds = [p.relative_to(settings.DB_DIR).parts[0] for p in object_files()]
     order = ("functions", "triggers", "views", "policies", "cron")
     assert kinds == sorted(kinds, key=order.index)
-    assert Path(settings.DB_DIR / "cron" / "purge_cron_history.sql") in object_files()
+    assert Path(settings.DB_DIR / "cron" / "tick.sql") in object_files()
 
 
 def test_without_pg_cron_cron_jobs_are_skipped_with_a_notice(empty_db, capsys):
     # Only the test database is pg_cron's (cron.database_name): this one has none.
     result = migrate(empty_db)
-    assert "db/cron/purge_cron_history.sql" in result.applied
+    assert "db/cron/tick.sql" in result.applied
     assert "pg_cron is not installed" in capsys.readouterr().err
 
 
-def test_with_pg_cron_the_job_is_registered_by_name(admin_conninfo):
+def test_with_pg_cron_the_ticker_is_registered_by_name(admin_conninfo):
     import os
 
     with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
         rows = conn.execute(
-            "SELECT schedule, command FROM cron.job WHERE jobname = 'nightcap-purge-cron-history'"
+            "SELECT schedule, command FROM cron.job WHERE jobname = 'nightcap-tick'"
         ).fetchall()
-    assert len(rows) == 1
-    assert rows[0][0] == "17 3 * * *"
-    assert "cron.job_run_details" in rows[0][1]
+    assert rows == [("* * * * *", "SELECT count(*) FROM api.tick()")]
+
+
+OLD_CRON_JOBS = (
+    "nightcap-clear-metrics-cache",
+    "nightcap-process-aggregations",
+    "nightcap-customer-analytics",
+    "nightcap-daily-aggregations",
+    "nightcap-purge-cron-history",
+    "nightcap-refresh-daily-views",
+    "nightcap-refresh-monthly-view",
+)
+
+
+def test_upgrade_to_0009_unschedules_the_direct_pg_cron_jobs(admin_conninfo):
+    # On the pg_cron database, as its owner, in a transaction rolled back at the
+    # end: the jobs the db/cron files of 0008 registered, then 0009's SQL.
+    # (A database without pg_cron goes through 0009 in every other test.)
+    import os
+
+    revision_sql = (settings.MIGRATIONS_DIR / "versions" / "0009_cron_wiring.sql").read_text()
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        for name in OLD_CRON_JOBS:
+            conn.execute("SELECT cron.schedule(%s, '0 3 * * *', 'SELECT 1')", (name,))
+        conn.execute(
+            "INSERT INTO internal.applied_objects (path, sha256) VALUES (%s, repeat('0', 64))",
+            ("db/cron/purge_cron_history.sql",),
+        )
+        with conn.cursor() as cur:
+            cur.execute(revision_sql)
+        jobs = conn.execute("SELECT jobname FROM cron.job ORDER BY jobname").fetchall()
+        stale = conn.execute(
+            "SELECT count(*) FROM internal.applied_objects WHERE path = %s",
+            ("db/cron/purge_cron_history.sql",),
+        ).fetchone()
+        conn.rollback()
+    assert jobs == [("nightcap-tick",), ("nightcap-work",)]
+    assert stale == (0,)
+
+
+SYSTEM_JOBS = {
+    "hourly_aggregations",
+    "daily_aggregations",
+    "customer_analytics",
+    "refresh_daily_views",
+    "clear_metrics_cache",
+    "refresh_summary_views",
+    "archive_job_history",
+    "purge_cron_history",
+    "check_missed_runs",
+    "daily_report",
+    "weekly_report",
+}
+
+
+def system_jobs(conn: psycopg.Connection) -> dict:
+    return {
+        name: (expr, enabled)
+        for name, expr, enabled in conn.execute(
+            "SELECT name, cron_expression, enabled FROM reporting.scheduled_jobs"
+            " WHERE organization_id IS NULL"
+        )
+    }
+
+
+def test_the_calendar_is_seeded_without_pg_cron_and_a_dbas_edits_survive(migrated_db):
+    calendar = (settings.DB_DIR / "cron" / "system_jobs.sql").read_text()
+    dependencies = (
+        "SELECT c.name FROM reporting.job_dependencies d"
+        " JOIN reporting.scheduled_jobs c ON c.job_id = d.child_job_id ORDER BY 1"
+    )
+    with psycopg.connect(migrated_db) as conn:
+        assert conn.execute("SELECT to_regclass('cron.job')").fetchone() == (None,)
+        assert set(system_jobs(conn)) == SYSTEM_JOBS
+        # A DBA moves one job, switches one report on, drops one dependency and one job.
+        conn.execute(
+            "UPDATE reporting.scheduled_jobs SET cron_expression = '30 2 * * *'"
+            " WHERE name = 'daily_aggregations'"
+        )
+        conn.execute(
+            "UPDATE reporting.scheduled_jobs SET enabled = true WHERE name = 'daily_report'"
+        )
+        conn.execute(
+            "DELETE FROM reporting.job_dependencies WHERE child_job_id ="
+            " (SELECT job_id FROM reporting.scheduled_jobs WHERE name = 'refresh_daily_views')"
+        )
+        conn.execute("DELETE FROM reporting.scheduled_jobs WHERE name = 'weekly_report'")
+        before = system_jobs(conn)
+        with conn.cursor() as cur:
+            cur.execute(calendar)  # what a later migration does when the file changes
+            cur.execute(calendar)
+        after = system_jobs(conn)
+        children = [r[0] for r in conn.execute(dependencies)]
+
+    assert after == {**before, "weekly_report": ("0 9 * * 1", False)}
+    assert after["daily_aggregations"] == ("30 2 * * *", True)
+    assert after["daily_report"] == ("0 22 * * *", True)
+    # The removed dependency stays removed; the re-created job gets its own back.
+    assert children == ["customer_analytics", "daily_report", "weekly_report"]
 
 
 def test_migrations_ran_as_a_role_that_is_not_superuser(migrated_db):

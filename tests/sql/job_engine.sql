@@ -6,8 +6,11 @@
 BEGIN;
 SELECT plan(75);
 
--- Only this file's runs are in play.
+-- Only this file's runs are in play. The seeded system calendar is switched
+-- off, which also keeps pg_cron's ticker (it runs in the test database) from
+-- enqueueing its runs until the rollback: the rows stay locked.
 UPDATE reporting.job_runs SET status = 'cancelled' WHERE status IN ('waiting', 'queued', 'running');
+UPDATE reporting.scheduled_jobs SET enabled = false WHERE organization_id IS NULL AND enabled;
 
 CREATE FUNCTION pg_temp.job(p_name text) RETURNS bigint LANGUAGE sql
 AS $$ SELECT job_id FROM reporting.scheduled_jobs WHERE organization_id IS NULL AND name = p_name $$;

@@ -5,9 +5,11 @@
 -- twice that day), then on GMT again. Test jobs carry explicit created_at and
 -- updated_at, since missed runs count from a job's creation or last edit.
 BEGIN;
-SELECT plan(29);
+SELECT plan(30);
 
--- Only this file's jobs and runs are in play.
+-- pg_cron's ticker and worker run in the test database too: the seeded system
+-- jobs are switched off (and so locked against the ticker) and the runs it
+-- queued cancelled, until the rollback.
 UPDATE reporting.scheduled_jobs SET enabled = false WHERE organization_id IS NULL AND enabled;
 UPDATE reporting.job_runs SET status = 'cancelled' WHERE status IN ('waiting', 'queued', 'running');
 
@@ -180,6 +182,15 @@ SELECT is(
     CROSS JOIN LATERAL jsonb_array_elements_text(e.details -> 'missed') x(at)
     WHERE a.name = 'ma recent' GROUP BY e.event_id),
   '(3,t)', '... for three missed minutes, the latest at least two minutes old');
+
+-- The seeded check_missed_runs job runs the same check through api.work.
+SELECT api.enqueue_run(j.job_id, now() - interval '1 minute')
+  FROM reporting.scheduled_jobs j WHERE j.organization_id IS NULL AND j.name = 'check_missed_runs';
+CREATE TEMP TABLE worked AS SELECT * FROM api.work(30);
+SELECT results_eq(
+  $$SELECT w.status, r.result FROM worked w JOIN reporting.job_runs r USING (run_id)$$,
+  $$VALUES ('succeeded', '{"task": "check_missed_runs", "rows_processed": 0}'::jsonb)$$,
+  'the seeded check_missed_runs job, run by api.work, succeeds and touches nothing already reported');
 
 SELECT throws_ok($$SELECT internal.check_missed_runs(NULL, now())$$, '22023', NULL, 'check without p_from: 22023');
 SELECT throws_ok($$SELECT internal.check_missed_runs(now(), now() - interval '1 day')$$, '22023', NULL,

@@ -1,0 +1,65 @@
+-- The maintenance calendar of seed 001 as nightcap system jobs (organization_id
+-- NULL) on the Europe/London clock. pg_cron only calls api.tick() and
+-- api.work() (tick.sql, work.sql); these jobs say what runs when, and run the
+-- same with `nightcap scheduler` where pg_cron is absent.
+--
+-- Seeded once: a job whose name exists is left as it is (ON CONFLICT DO
+-- NOTHING), so a DBA's edits to a seeded job (its time, enabled flag,
+-- payload) survive every later migration. A seeded job that was deleted comes
+-- back when this file changes: disable it instead. Dependencies are added
+-- only for jobs this statement inserts, so a dependency a DBA removed stays
+-- removed.
+--
+-- daily_report and weekly_report are seeded DISABLED: report generation
+-- arrives in Step 4, and enabling them before that would only fail. They wait
+-- for the same day's daily_aggregations run to succeed, so the chain exists.
+-- Seed 001's "clean old report files" (Sunday 03:00) arrives with the
+-- renderer's files. refresh_daily_views is not in seed 001: it keeps the daily
+-- refresh of the weekly and top-customer summaries that pg_cron ran before.
+WITH calendar (name, job_type, cron_expression, priority, catch_up, enabled, payload) AS (
+  VALUES
+    ('hourly_aggregations',   'aggregation', '0 * * * *',  'normal', 'latest', true,
+     '{"task": "hourly_aggregations"}'::jsonb),
+    ('daily_aggregations',    'aggregation', '0 2 * * *',  'high',   'all',    true,
+     '{"task": "daily_aggregations"}'),
+    ('customer_analytics',    'aggregation', '0 2 * * *',  'normal', 'latest', true,
+     '{"task": "customer_analytics"}'),
+    ('refresh_daily_views',   'maintenance', '0 2 * * *',  'normal', 'latest', true,
+     '{"task": "refresh_summary_views", "views": ["weekly_summary_view", "top_customers_view"]}'),
+    ('clear_metrics_cache',   'maintenance', '0 3 * * *',  'low',    'latest', true,
+     '{"task": "clear_metrics_cache"}'),
+    ('refresh_summary_views', 'maintenance', '0 3 * * 0',  'low',    'latest', true,
+     '{"task": "refresh_summary_views"}'),
+    ('archive_job_history',   'maintenance', '0 3 * * 0',  'low',    'latest', true,
+     '{"task": "archive_job_history"}'),
+    ('purge_cron_history',    'maintenance', '17 3 * * *', 'low',    'latest', true,
+     '{"task": "purge_cron_history"}'),
+    ('check_missed_runs',     'maintenance', '5 * * * *',  'normal', 'latest', true,
+     '{"task": "check_missed_runs"}'),
+    ('daily_report',          'report',      '0 22 * * *', 'high',   'all',    false, '{}'),
+    ('weekly_report',         'report',      '0 9 * * 1',  'high',   'all',    false, '{}')
+), seeded AS (
+  INSERT INTO reporting.scheduled_jobs AS j
+         (organization_id, name, job_type, cron_expression, timezone, priority, catch_up, enabled, payload)
+  SELECT NULL, c.name, c.job_type, c.cron_expression, 'Europe/London', c.priority, c.catch_up, c.enabled,
+         c.payload
+    FROM calendar c
+      ON CONFLICT ON CONSTRAINT scheduled_jobs_name_key DO NOTHING
+  RETURNING j.job_id, j.name
+), system_jobs AS (
+  -- Parents may be new (not yet visible in the table to this statement) or old.
+  SELECT s.job_id, s.name FROM seeded s
+  UNION ALL
+  SELECT j.job_id, j.name FROM reporting.scheduled_jobs j WHERE j.organization_id IS NULL
+)
+INSERT INTO reporting.job_dependencies (child_job_id, parent_job_id, condition)
+SELECT child.job_id, parent.job_id, d.condition
+  FROM (VALUES
+          ('customer_analytics',  'daily_aggregations', 'completion'),
+          ('refresh_daily_views', 'daily_aggregations', 'completion'),
+          ('daily_report',        'daily_aggregations', 'success'),
+          ('weekly_report',       'daily_aggregations', 'success')
+       ) AS d (child, parent, condition)
+  JOIN seeded child ON child.name = d.child
+  JOIN system_jobs parent ON parent.name = d.parent
+    ON CONFLICT DO NOTHING;
