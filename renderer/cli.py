@@ -69,6 +69,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def positive_seconds(text: str) -> float:
+    value = float(text)
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    return value
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    from renderer import scheduler
+
+    return scheduler.run(settings.database_url(), once=args.once, max_seconds=args.max_seconds)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nightcap", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +109,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="load the demo organizations and print a summary").set_defaults(
         func=cmd_demo
     )
+    sched = sub.add_parser(
+        "scheduler", help="call api.tick() and api.work() every minute (where pg_cron is absent)"
+    )
+    sched.add_argument("--once", action="store_true", help="one tick and one work call, then exit")
+    sched.add_argument(
+        "--max-seconds",
+        type=positive_seconds,
+        default=50,
+        help="api.work starts no run after this many seconds (default 50)",
+    )
+    sched.set_defaults(func=cmd_scheduler)
     sub.add_parser("psql", help="psql on the database; the rest of the line goes to psql")
     return parser
 
