@@ -46,7 +46,14 @@ def server_bindir() -> Path:
 
 
 def port_is_free(port: int) -> bool:
+    """Whether a server could listen on `port` now.
+
+    SO_REUSEADDR, as PostgreSQL sets it: connections the old server closed sit
+    in TIME_WAIT on the port for a minute after a restart, and do not stop a
+    new server from listening there.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
@@ -194,6 +201,9 @@ class LocalCluster:
             "max_wal_size = '8GB'",
             "checkpoint_timeout = '30min'",
             "wal_compression = on",
+            # The run ledger is a queue: it is vacuumed after every 1,000 dead
+            # rows (migration 0010), and autovacuum should look that often.
+            "autovacuum_naptime = '10s'",
         ]
         if self.has_pg_cron():
             settings_lines += [

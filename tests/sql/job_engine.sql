@@ -4,7 +4,7 @@
 -- input refused with nothing changed. Lease and retry times are clock times,
 -- so the tests move a run's clock columns into the past instead of sleeping.
 BEGIN;
-SELECT plan(75);
+SELECT plan(86);
 
 -- Only this file's runs are in play. The seeded system calendar is switched
 -- off, which also keeps pg_cron's ticker (it runs in the test database) from
@@ -323,6 +323,45 @@ SELECT is(
      FROM reporting.job_runs r JOIN reporting.job_execution_history h USING (run_id)
     WHERE r.run_id = pg_temp.run('work_ok', '2026-06-01 04:00Z')),
   '(2,2)', 'the sql job''s row count is its result');
+
+-- Completing many runs in one call, and completing while claiming.
+INSERT INTO reporting.scheduled_jobs (name, job_type, cron_expression, timezone, enabled) VALUES
+  ('batch', 'report', '0 5 * * *', 'UTC', false);
+SELECT api.enqueue_run(pg_temp.job('batch'), timestamptz '2026-06-01 05:00Z' + n * interval '1 day')
+  FROM generate_series(0, 4) n;
+SELECT is((SELECT count(*) FROM api.claim_jobs('wb', '{report}', 3)), 3::bigint, 'wb claims three runs');
+SELECT throws_ok(
+  format('SELECT api.complete_jobs(%L, %L)',
+         ARRAY[pg_temp.run('batch', '2026-06-01 05:00Z'), pg_temp.run('batch', '2026-06-04 05:00Z')], 'wb'),
+  '55000', format('complete_job: run %s is queued, not running', pg_temp.run('batch', '2026-06-04 05:00Z')),
+  'complete_jobs with one run the worker does not hold: 55000 naming that run ...');
+SELECT is(pg_temp.state(pg_temp.run('batch', '2026-06-01 05:00Z')), '(running,1,wb)',
+  '... and the other run is not completed either (all or nothing)');
+SELECT is(
+  api.complete_jobs(ARRAY(SELECT pg_temp.run('batch', timestamptz '2026-06-01 05:00Z' + n * interval '1 day')
+                            FROM generate_series(0, 2) n), 'wb', '{"rows_processed": 7}'),
+  3, 'complete_jobs completes the three held runs in one call');
+SELECT is(
+  (SELECT array_agg((r.status, h.status, h.rows_processed)::text ORDER BY r.scheduled_for)
+     FROM reporting.job_runs r JOIN reporting.job_execution_history h USING (run_id)
+    WHERE r.job_id = pg_temp.job('batch')),
+  '{"(succeeded,succeeded,7)","(succeeded,succeeded,7)","(succeeded,succeeded,7)"}'::text[],
+  'each has succeeded, with its history row');
+SELECT results_eq(
+  format('SELECT scheduled_for FROM api.claim_jobs(%L, %L, 1, %L, NULL)', 'wb', '{report}', '30 seconds'),
+  $$VALUES ('2026-06-04 05:00Z'::timestamptz)$$, 'the next claim ...');
+SELECT results_eq(
+  format('SELECT scheduled_for FROM api.claim_jobs(%L, %L, 1, %L, %L)', 'wb', '{report}', '30 seconds',
+         ARRAY[pg_temp.run('batch', '2026-06-04 05:00Z')]),
+  $$VALUES ('2026-06-05 05:00Z'::timestamptz)$$, 'a claim that reports the previous run done gets the next');
+SELECT is(pg_temp.state(pg_temp.run('batch', '2026-06-04 05:00Z')), '(succeeded,1,wb)',
+  '... and the reported run has succeeded');
+SELECT throws_ok(
+  format('SELECT api.claim_jobs(%L, NULL, 1, %L, %L)', 'other', '30 seconds',
+         ARRAY[pg_temp.run('batch', '2026-06-05 05:00Z')]),
+  '55000', NULL, 'reporting done a run another worker holds: 55000, and no claim');
+SELECT is(pg_temp.state(pg_temp.run('batch', '2026-06-05 05:00Z')), '(running,1,wb)', 'wb still holds it');
+SELECT throws_ok('SELECT api.complete_job(NULL)', '22004', NULL, 'complete_job without a run id: 22004');
 
 -- Bad input: clear SQLSTATEs, nothing changed.
 CREATE TEMP TABLE before_runs AS SELECT * FROM reporting.job_runs;

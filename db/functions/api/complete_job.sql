@@ -9,14 +9,13 @@ BEGIN
    * history; its keys rows_processed, cpu_ms and memory_kb, when numbers,
    * fill those history columns. Pass p_worker so that a worker whose lease
    * expired (and whose run another worker now holds) is refused (55000)
-   * instead of ending the other worker's attempt.
+   * instead of ending the other worker's attempt. The work is
+   * api.complete_jobs' for a single run.
    */
-  IF p_result IS NOT NULL AND jsonb_typeof(p_result) <> 'object' THEN
-    RAISE EXCEPTION 'complete_job: the result must be a JSON object, got %', jsonb_typeof(p_result)
-      USING ERRCODE = '22023';
+  IF p_run_id IS NULL THEN
+    RAISE EXCEPTION 'complete_job: a run id is required' USING ERRCODE = '22004';
   END IF;
-  PERFORM internal.end_attempt(internal.running_run(p_run_id, p_worker, 'complete_job'),
-                               'succeeded', NULL, NULL, p_result, clock_timestamp());
+  PERFORM api.complete_jobs(ARRAY[p_run_id], p_worker, p_result);
 END
 $fn$;
 

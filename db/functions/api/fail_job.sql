@@ -19,7 +19,7 @@ BEGIN
       USING ERRCODE = '22023';
   END IF;
   RETURN internal.end_attempt(internal.running_run(p_run_id, p_worker, 'fail_job'),
-                              'failed', p_sqlstate, coalesce(p_message, ''), NULL, clock_timestamp());
+                              'failed', p_sqlstate, coalesce(p_message, ''), clock_timestamp());
 END
 $fn$;
 

@@ -1,10 +1,9 @@
--- internal.end_attempt(run, status, sqlstate, message, result, at): records how a run's attempt ended and what happens next.
+-- internal.end_attempt(run, status, sqlstate, message, at): records how a run's attempt failed and what happens next.
 CREATE OR REPLACE FUNCTION internal.end_attempt(
   p_run      reporting.job_runs,
   p_status   text,
   p_sqlstate text,
   p_message  text,
-  p_result   jsonb,
   p_at       timestamptz)
 RETURNS text
 LANGUAGE plpgsql
@@ -16,11 +15,11 @@ DECLARE
   v_history  bigint;
 BEGIN
   /*
-   * The one place an attempt ends, for api.complete_job, api.fail_job and
-   * the claims that take back expired leases (internal.reclaim_expired_runs).
-   * The caller holds the run's row lock and has checked that it is running.
+   * The one place an attempt fails, for api.fail_job and the claims that
+   * take back expired leases (internal.reclaim_expired_runs); success is
+   * api.complete_jobs'. The caller holds the run's row lock and has checked
+   * that it is running.
    *
-   *   succeeded                  → the run succeeded;
    *   failed / timed_out /
    *   lease_expired, with
    *   attempts left              → queued again: after the back-off
@@ -33,9 +32,10 @@ BEGIN
    */
   SELECT * INTO STRICT v_job FROM reporting.scheduled_jobs WHERE job_id = p_run.job_id;
 
-  IF p_status = 'succeeded' THEN
-    v_next := 'succeeded';
-  ELSIF p_run.attempt < v_job.max_attempts THEN
+  IF p_status NOT IN ('failed', 'timed_out', 'lease_expired') THEN
+    RAISE EXCEPTION 'end_attempt: % is not a failure', p_status USING ERRCODE = '22023';
+  END IF;
+  IF p_run.attempt < v_job.max_attempts THEN
     v_next := 'queued';
     v_retry_at := p_at + CASE WHEN p_status = 'lease_expired' THEN interval '0'
                               ELSE internal.retry_delay(v_job.backoff_base, v_job.backoff_cap,
@@ -46,16 +46,9 @@ BEGIN
 
   INSERT INTO reporting.job_execution_history
          (run_id, job_id, organization_id, attempt, worker, status, started_at, finished_at,
-          rows_processed, sqlstate, message, result, cpu_ms, memory_kb, retry_at)
+          sqlstate, message, retry_at)
   VALUES (p_run.run_id, p_run.job_id, p_run.organization_id, p_run.attempt, p_run.worker, p_status,
-          p_run.started_at, greatest(p_at, p_run.started_at),
-          CASE WHEN jsonb_typeof(p_result -> 'rows_processed') = 'number'
-               THEN (p_result ->> 'rows_processed')::numeric::bigint END,
-          p_sqlstate, p_message, p_result,
-          CASE WHEN jsonb_typeof(p_result -> 'cpu_ms') = 'number' THEN (p_result ->> 'cpu_ms')::numeric END,
-          CASE WHEN jsonb_typeof(p_result -> 'memory_kb') = 'number'
-               THEN (p_result ->> 'memory_kb')::numeric::bigint END,
-          v_retry_at)
+          p_run.started_at, greatest(p_at, p_run.started_at), p_sqlstate, p_message, v_retry_at)
   RETURNING history_id INTO v_history;
 
   UPDATE reporting.job_runs
@@ -66,7 +59,7 @@ BEGIN
          lease_expires_at = NULL,
          timeout_at       = NULL,
          finished_at      = CASE WHEN v_next = 'queued' THEN NULL ELSE p_at END,
-         result           = CASE WHEN p_status = 'succeeded' THEN p_result END,
+         result           = NULL,
          error_sqlstate   = p_sqlstate,
          error_message    = p_message
    WHERE run_id = p_run.run_id;
@@ -81,6 +74,6 @@ BEGIN
 END
 $fn$;
 
-COMMENT ON FUNCTION internal.end_attempt(reporting.job_runs, text, text, text, jsonb, timestamptz) IS
-  'Ends a running attempt: writes its history row, queues the run again after the back-off (at once for a lost lease) while attempts are left, else marks it succeeded or failed, and raises the job''s alerts. Returns the new status.';
-REVOKE ALL ON FUNCTION internal.end_attempt(reporting.job_runs, text, text, text, jsonb, timestamptz) FROM PUBLIC;
+COMMENT ON FUNCTION internal.end_attempt(reporting.job_runs, text, text, text, timestamptz) IS
+  'Ends a running attempt that failed, timed out or lost its lease: writes its history row, queues the run again after the back-off (at once for a lost lease) while attempts are left, else marks it failed, and raises the job''s alerts. Returns the new status.';
+REVOKE ALL ON FUNCTION internal.end_attempt(reporting.job_runs, text, text, text, timestamptz) FROM PUBLIC;

@@ -28,12 +28,12 @@ BEGIN
     IF v_run.timeout_at <= p_at THEN
       PERFORM internal.end_attempt(v_run, 'timed_out', '57014',
         format('still running at its timeout (%s after it started)', v_run.timeout_at - v_run.started_at),
-        NULL, p_at);
+        p_at);
     ELSE
       PERFORM internal.end_attempt(v_run, 'lease_expired', '08006',
         format('worker %s stopped renewing its lease (last heartbeat %s)',
                v_run.worker, coalesce(v_run.heartbeat_at, v_run.started_at)),
-        NULL, p_at);
+        p_at);
     END IF;
     v_n := v_n + 1;
   END LOOP;
