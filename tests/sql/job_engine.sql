@@ -4,7 +4,7 @@
 -- input refused with nothing changed. Lease and retry times are clock times,
 -- so the tests move a run's clock columns into the past instead of sleeping.
 BEGIN;
-SELECT plan(86);
+SELECT plan(89);
 
 -- Only this file's runs are in play. The seeded system calendar is switched
 -- off, which also keeps pg_cron's ticker (it runs in the test database) from
@@ -362,6 +362,30 @@ SELECT throws_ok(
   '55000', NULL, 'reporting done a run another worker holds: 55000, and no claim');
 SELECT is(pg_temp.state(pg_temp.run('batch', '2026-06-05 05:00Z')), '(running,1,wb)', 'wb still holds it');
 SELECT throws_ok('SELECT api.complete_job(NULL)', '22004', NULL, 'complete_job without a run id: 22004');
+
+-- Archiving trims the ledger and the history each by its own age.
+INSERT INTO reporting.scheduled_jobs (name, job_type, cron_expression, timezone, enabled, payload) VALUES
+  ('archive', 'maintenance', '0 3 * * 0', 'UTC', false, '{"task": "archive_job_history", "keep": "30 days"}');
+UPDATE reporting.job_runs SET finished_at = clock_timestamp() - interval '31 days'
+ WHERE run_id = pg_temp.run('batch', '2026-06-01 05:00Z');
+UPDATE reporting.job_execution_history
+   SET started_at = clock_timestamp() - interval '31 days', finished_at = clock_timestamp() - interval '31 days'
+ WHERE run_id = pg_temp.run('batch', '2026-06-02 05:00Z');
+SELECT pg_temp.run('batch', '2026-06-01 05:00Z') AS archived_run \gset
+SELECT api.enqueue_run(pg_temp.job('archive'), '2026-06-07 03:00Z');
+SELECT results_eq(
+  $$SELECT j.name, w.status FROM api.work(10) w JOIN reporting.scheduled_jobs j USING (job_id)$$,
+  $$VALUES ('archive', 'succeeded')$$, 'api.work runs the archive job');
+SELECT is(
+  (SELECT array_agg((r.scheduled_for, r.run_id IS NOT NULL,
+                     EXISTS (SELECT 1 FROM reporting.job_execution_history h WHERE h.run_id = r.run_id))::text
+                    ORDER BY r.scheduled_for)
+     FROM reporting.job_runs r WHERE r.job_id = pg_temp.job('batch') AND r.scheduled_for < '2026-06-04Z'),
+  '{"(\"2026-06-02 05:00:00+00\",t,f)","(\"2026-06-03 05:00:00+00\",t,t)"}'::text[],
+  'the run finished 31 days ago is gone; the attempt that ended 31 days ago is gone; the rest stay');
+SELECT is(
+  (SELECT (count(*), min(status))::text FROM reporting.job_execution_history WHERE run_id = :archived_run),
+  '(1,succeeded)', 'the archived run''s attempt, which ended today, is still in the history: it outlives the ledger row');
 
 -- Bad input: clear SQLSTATEs, nothing changed.
 CREATE TEMP TABLE before_runs AS SELECT * FROM reporting.job_runs;

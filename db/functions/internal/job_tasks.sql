@@ -25,7 +25,7 @@ AS $fn$
     ('maintenance', 'purge_cron_history', '{"keep": "interval"}',
      'Delete pg_cron''s cron.job_run_details older than keep (default 14 days), where pg_cron is installed.'),
     ('maintenance', 'archive_job_history', '{"keep": "interval"}',
-     'Delete finished runs and their attempt history older than keep (default 90 days).'),
+     'Delete finished runs, and attempts in the history, that ended more than keep ago (default 90 days).'),
     ('maintenance', 'check_missed_runs', '{"window": "interval"}',
      'Raise missed_run alerts for occurrences in the last window (default 1 day) that have no run (api.missed_runs).')
 $fn$;

@@ -8,6 +8,7 @@ DECLARE
   v_local date := (p_scheduled_for AT TIME ZONE p_job.timezone)::date;
   v_keep  interval;
   v_rows  bigint;
+  v_more  bigint;
 BEGIN
   /*
    * The dispatcher of api.work, by job type and the payload's task
@@ -47,10 +48,14 @@ BEGIN
     END IF;
   WHEN v_task = 'archive_job_history' THEN
     v_keep := coalesce((p_job.payload ->> 'keep')::interval, interval '90 days');
+    -- The ledger's finished runs, then the attempt history, each by its own age.
     DELETE FROM reporting.job_runs
      WHERE status IN ('succeeded', 'failed', 'skipped', 'cancelled')
        AND finished_at < clock_timestamp() - v_keep;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    DELETE FROM reporting.job_execution_history WHERE finished_at < clock_timestamp() - v_keep;
+    GET DIAGNOSTICS v_more = ROW_COUNT;
+    v_rows := v_rows + v_more;
   WHEN v_task = 'check_missed_runs' THEN
     v_rows := internal.check_missed_runs(
       clock_timestamp() - coalesce((p_job.payload ->> 'window')::interval, interval '1 day'),
