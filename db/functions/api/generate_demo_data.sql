@@ -175,6 +175,10 @@ BEGIN
          n.starts_at, n.ends_at, n.artist, n.ticket_price,
          CASE WHEN n.ends_at < now() THEN 'completed' ELSE 'scheduled' END
     FROM demo_nights n;
+  -- The shifts' foreign keys and the aggregation triggers look events up one
+  -- by one; planned on stale statistics (an empty table), each lookup scans
+  -- every event of the night's table instead of probing its key.
+  ANALYZE venue.events;
 
   -- Each venue's tables and staff rosters as arrays indexed by rank + 1: the
   -- statements below pick a table or a staff member by subscript, not by
