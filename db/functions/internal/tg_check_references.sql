@@ -27,7 +27,7 @@ BEGIN
    * round the check that they did not already have.
    */
   IF current_setting('nightcap.skip_reference_checks', true) = 'on'
-     AND pg_has_role((SELECT c.relowner FROM pg_class c WHERE c.oid = TG_RELID), 'USAGE') THEN
+     AND pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = TG_RELID), 'USAGE') THEN
     RETURN NULL;
   END IF;
 
