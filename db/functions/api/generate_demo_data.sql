@@ -45,6 +45,14 @@ BEGIN
    * number (never by generated ids), so a seed always gives the same data, and
    * generating two periods one after the other gives the same rows as one run
    * over both. Set-based throughout: no loop over rows.
+   *
+   * Built for speed (a million bookings, 7.8 million rows): each fact table
+   * is written by one or two INSERT ... SELECTs over two temporary tables
+   * (the bookings, the walk-in groups); rosters are arrays picked by
+   * subscript, not joins; ids are drawn in (night, row) order, so every index
+   * fills from left to right; the set-based reference checks are skipped for
+   * rows this function builds itself (see internal.tg_check_references). What
+   * is left is mostly heap and index maintenance of the rows themselves.
    */
   IF p_organization_id IS NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'p_organization_id is missing';
