@@ -1,6 +1,6 @@
 -- api.generate_demo_data: bad input is rejected by SQLSTATE; a generated week looks right.
 BEGIN;
-SELECT plan(19);
+SELECT plan(22);
 
 SELECT api.create_organization('Test Club', 'test-club') AS org \gset
 SELECT api.create_organization('Empty Org', 'empty-org') AS empty_org \gset
@@ -55,6 +55,40 @@ SELECT is((SELECT count(*) FROM venue.payments r JOIN venue.bookings b USING (or
 SELECT is((SELECT count(*) FROM venue.bookings
             WHERE organization_id = :'org' AND status IN ('completed', 'no_show') AND arrives_at > now()),
   0::bigint, 'nothing in the future is completed or a no-show');
+
+-- The generator skips the reference checks only while it writes its own rows:
+-- afterwards, in the same transaction, a dangling reference is refused again.
+SELECT is(current_setting('nightcap.skip_reference_checks', true), 'off',
+  'the generator turns the reference-check skip off before it returns');
+SELECT throws_ok(format($$INSERT INTO venue.payments (organization_id, venue_id, booking_id, kind, amount, provider, paid_at)
+                          VALUES (%L, %s, -1, 'bar', 10, 'cash', '2026-03-06 23:00+00')$$, :'org', :'venue'),
+  '23503', NULL, 'after the generator, a payment for a booking that does not exist is refused');
+
+-- The skip is honoured only for the tables' owner (who could disable the
+-- triggers anyway): any other writer that sets it is still checked.
+CREATE ROLE nightcap_test_loader;
+GRANT USAGE ON SCHEMA venue, internal TO nightcap_test_loader;
+GRANT EXECUTE ON FUNCTION internal.parse_reference_spec(text) TO nightcap_test_loader;
+GRANT SELECT, INSERT ON venue.payments TO nightcap_test_loader;
+GRANT SELECT ON venue.venues, venue.bookings TO nightcap_test_loader;
+DO $$
+BEGIN
+  SET LOCAL nightcap.skip_reference_checks = on;
+  SET LOCAL ROLE nightcap_test_loader;
+  BEGIN
+    INSERT INTO venue.payments (organization_id, payment_id, venue_id, booking_id, kind, amount, provider, paid_at)
+    SELECT organization_id, -1, venue_id, -1, 'bar', 10, 'cash', '2026-03-06 23:00+00'
+      FROM venue.venues WHERE slug = 'test-room';
+    PERFORM set_config('nightcap_test.outcome', 'inserted', true);
+  EXCEPTION WHEN foreign_key_violation THEN
+    PERFORM set_config('nightcap_test.outcome', 'refused', true);
+  END;
+  RESET ROLE;
+  SET LOCAL nightcap.skip_reference_checks = off;
+END
+$$;
+SELECT is(current_setting('nightcap_test.outcome'), 'refused',
+  'a writer that does not own the table cannot skip the reference checks');
 
 -- Spring forward (Sunday 2026-03-29) and fall back (Sunday 2026-10-25): the
 -- Saturday nights run 22:00 to 04:00 local, 5 and 7 hours of real time.

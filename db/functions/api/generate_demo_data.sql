@@ -22,6 +22,8 @@ DECLARE
   v_check_ins bigint;
   v_feedback  bigint;
   v_shifts    bigint;
+  v_rows      bigint;
+  v_first_night bigint;
   -- Looked up once: pg_get_serial_sequence() per row costs microseconds.
   v_event_seq    regclass := pg_get_serial_sequence('venue.events', 'event_id');
   v_booking_seq  regclass := pg_get_serial_sequence('venue.bookings', 'booking_id');
@@ -43,6 +45,14 @@ BEGIN
    * number (never by generated ids), so a seed always gives the same data, and
    * generating two periods one after the other gives the same rows as one run
    * over both. Set-based throughout: no loop over rows.
+   *
+   * Built for speed (a million bookings, 7.8 million rows): each fact table
+   * is written by one or two INSERT ... SELECTs over two temporary tables
+   * (the bookings, the walk-in groups); rosters are arrays picked by
+   * subscript, not joins; ids are drawn in (night, row) order, so every index
+   * fills from left to right; the set-based reference checks are skipped for
+   * rows this function builds itself (see internal.tg_check_references). What
+   * is left is mostly heap and index maintenance of the rows themselves.
    */
   IF p_organization_id IS NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed', MESSAGE = 'p_organization_id is missing';
@@ -91,6 +101,15 @@ BEGIN
   END IF;
 
   PERFORM set_config('work_mem', '256MB', true);
+  -- Temporary tables up to 1 GB stay in this backend's memory (allocated as
+  -- used) instead of going through the kernel page by page. PostgreSQL allows
+  -- this only before the session's first temporary table; after that the
+  -- session's setting stays.
+  BEGIN
+    PERFORM set_config('temp_buffers', '1GB', true);
+  EXCEPTION WHEN invalid_parameter_value THEN
+    NULL;
+  END;
   PERFORM internal.demo_prepare_venues(p_organization_id, p_seed);
 
   -- Venue dimensions the generator draws from.
@@ -164,288 +183,358 @@ BEGIN
          n.starts_at, n.ends_at, n.artist, n.ticket_price,
          CASE WHEN n.ends_at < now() THEN 'completed' ELSE 'scheduled' END
     FROM demo_nights n;
+  -- The shifts' foreign keys and the aggregation triggers look events up one
+  -- by one; planned on stale statistics (an empty table), each lookup scans
+  -- every event of the night's table instead of probing its key.
+  ANALYZE venue.events;
 
-  -- Bookings, before their customers are known.
-  SELECT count(*) INTO v_existing FROM venue.customers WHERE organization_id = p_organization_id;
-
-  CREATE TEMP TABLE demo_bookings ON COMMIT DROP AS
-  WITH drawn AS (
-    SELECT n.organization_id, n.venue_id, n.event_id, n.programme, n.night_rank, n.night_key,
-           n.starts_at, n.ends_at, n.ticket_price, n.business_date, i,
-           CASE n.programme WHEN 'club' THEN least(coalesce(tc.how_many, 0), round(n.bookings * 0.12))
-                            ELSE least(coalesce(tc.how_many, 0), n.bookings) END AS table_bookings,
-           internal.demo_random(p_seed, n.night_key, i * 64 + 10) AS r_status,
-           internal.demo_random(p_seed, n.night_key, i * 64 + 11) AS r_occasion,
-           internal.demo_random(p_seed, n.night_key, i * 64 + 12) AS r_channel,
-           internal.demo_random(p_seed, n.night_key, i * 64 + 13) AS r_arrive,
-           internal.demo_random(p_seed, n.night_key, i * 64 + 14) AS r_lead,
-           internal.demo_random(p_seed, n.night_key, i * 64 + 15) AS r_party,
-           internal.demo_random(p_seed, n.night_key, i * 64 + 16) AS r_new,
-           internal.demo_random(p_seed, n.night_key, i * 64 + 17) AS r_who,
-           internal.demo_random(p_seed, n.night_key, i * 64 + 18) AS r_cancel,
-           internal.demo_random(p_seed, n.night_key, i * 64 + 19) AS r_staff
-      FROM demo_nights n
-      LEFT JOIN (SELECT venue_id, max(how_many) AS how_many FROM demo_tables GROUP BY venue_id) tc
-        USING (venue_id)
-     CROSS JOIN LATERAL generate_series(0, n.bookings - 1) AS i
-  ), placed AS (
-    SELECT d.*, t.table_id, t.capacity AS table_capacity, t.minimum_spend AS table_minimum_spend,
-           CASE WHEN d.r_occasion < 0.14 THEN 'birthday' WHEN d.r_occasion < 0.17 THEN 'anniversary'
-                WHEN d.r_occasion < 0.21 THEN 'other' ELSE 'none' END AS occasion,
-           d.starts_at + CASE d.programme
-             WHEN 'club' THEN make_interval(secs => (power(d.r_arrive, 1.3) * 180 * 60)::int)
-             ELSE make_interval(secs => ((d.r_arrive - 1) * 45 * 60)::int) END AS arrives_at
-      FROM drawn d
-      LEFT JOIN demo_tables t
-        ON t.venue_id = d.venue_id AND d.i < d.table_bookings
-       AND t.rank = (d.i + d.night_key) % t.how_many
-  )
-  SELECT p.*,
-         CASE
-           WHEN p.table_id IS NOT NULL AND p.programme = 'wedding'
-             THEN least(p.table_capacity, 6 + floor(p.r_party * 5))::int
-           WHEN p.table_id IS NOT NULL
-             THEN greatest(2, p.table_capacity - floor(p.r_party * p.table_capacity * 0.5))::int
-           ELSE least(12, 1 + floor(power(p.r_party, 1.7) * 6)
-                          + CASE p.occasion WHEN 'birthday' THEN 2 ELSE 0 END)::int
-         END AS party_size,
-         CASE
-           WHEN p.business_date >= current_date THEN
-             CASE WHEN p.r_status < 0.02 THEN 'pending' WHEN p.r_status < 0.10 THEN 'cancelled'
-                  ELSE 'confirmed' END
-           WHEN p.r_status < 0.01 THEN 'pending'
-           WHEN p.r_status < 0.10 THEN 'cancelled'
-           WHEN p.r_status < 0.10 + CASE WHEN p.table_id IS NULL THEN 0.07 ELSE 0.03 END THEN 'no_show'
-           WHEN p.r_status < 0.13 + CASE WHEN p.table_id IS NULL THEN 0.07 ELSE 0.03 END THEN 'confirmed'
-           ELSE 'completed'
-         END AS status,
-         CASE WHEN p.r_channel < 0.55 THEN 'website' WHEN p.r_channel < 0.67 THEN 'instagram'
-              WHEN p.r_channel < 0.77 THEN 'phone' WHEN p.r_channel < 0.85 THEN 'whatsapp'
-              WHEN p.r_channel < 0.95 THEN 'fatsoma' ELSE 'partner' END AS channel,
-         p.arrives_at - make_interval(
-           days => CASE WHEN p.table_id IS NULL THEN floor(power(p.r_lead, 2) * 21)
-                        ELSE 2 + floor(power(p.r_lead, 1.5) * 40) END::int,
-           secs => (3600 + p.r_lead * 36000)::int) AS booked_at,
-         CASE WHEN p.table_id IS NOT NULL AND p.table_minimum_spend > 0
-              THEN least(100, round(p.table_minimum_spend * 0.2 / 5) * 5) ELSE 0 END AS deposit_amount,
-         p.r_new < CASE p.programme WHEN 'club' THEN 0.42 ELSE 0.85 END AS is_new_raw,
-         p.night_key * 100000 + p.i AS booking_key,
-         nextval(v_booking_seq) AS booking_id
-    FROM placed p;
+  -- Each venue's tables and staff rosters as arrays indexed by rank + 1: the
+  -- statements below pick a table or a staff member by subscript, not by
+  -- joining every row to a roster.
+  CREATE TEMP TABLE demo_kits ON COMMIT DROP AS
+  SELECT v.venue_id, coalesce(t.how_many, 0) AS table_count,
+         t.table_ids, t.table_capacities, t.table_minimum_spends,
+         s.host_ids, s.promoter_ids, s.door_ids, s.server_ids, s.bartender_ids
+    FROM venue.venues v
+    LEFT JOIN (SELECT venue_id, count(*) AS how_many,
+                      array_agg(table_id ORDER BY rank) AS table_ids,
+                      array_agg(capacity ORDER BY rank) AS table_capacities,
+                      array_agg(minimum_spend ORDER BY rank) AS table_minimum_spends
+                 FROM demo_tables GROUP BY venue_id) t USING (venue_id)
+    LEFT JOIN (SELECT venue_id,
+                      array_agg(staff_id ORDER BY rank) FILTER (WHERE role = 'host') AS host_ids,
+                      array_agg(staff_id ORDER BY rank) FILTER (WHERE role = 'promoter') AS promoter_ids,
+                      array_agg(staff_id ORDER BY rank) FILTER (WHERE role = 'door') AS door_ids,
+                      array_agg(staff_id ORDER BY rank) FILTER (WHERE role = 'server') AS server_ids,
+                      array_agg(staff_id ORDER BY rank) FILTER (WHERE role = 'bartender') AS bartender_ids
+                 FROM demo_staff GROUP BY venue_id) s USING (venue_id)
+   WHERE v.organization_id = p_organization_id;
 
   -- Customers: each booking is by a new customer (created when making it) or
   -- a returning one from the pool as it stood before that night (regulars are
-  -- drawn more often).
-  CREATE TEMP TABLE demo_night_pool ON COMMIT DROP AS
-  SELECT night_key, new_here,
-         v_existing + coalesce(sum(new_here) OVER (ORDER BY night_rank ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS pool_before
-    FROM (SELECT n.night_key, n.night_rank,
-                 CASE WHEN v_existing = 0
-                          AND n.night_rank = (SELECT min(night_rank) FROM demo_nights WHERE bookings > 0)
-                     THEN count(b.i)
-                      ELSE count(b.i) FILTER (WHERE b.is_new_raw) END AS new_here
-            FROM demo_nights n
-            LEFT JOIN demo_bookings b USING (night_key)
-           GROUP BY n.night_key, n.night_rank) per_night;
+  -- drawn more often). Customers are numbered 0, 1, ... in order of their
+  -- first booking; the organization's existing ones come first, by id.
+  SELECT count(*) INTO v_existing FROM venue.customers WHERE organization_id = p_organization_id;
+  IF v_existing = 0 THEN
+    -- With nobody to return, everyone booking the first night is new.
+    SELECT min(night_rank) INTO v_first_night FROM demo_nights WHERE bookings > 0;
+  END IF;
 
-  CREATE TEMP TABLE demo_booking_customer ON COMMIT DROP AS
-  SELECT b.booking_id, b.is_new_raw OR np.pool_before = 0 AS is_new,
-         CASE WHEN b.is_new_raw OR np.pool_before = 0
-              THEN np.pool_before + row_number() OVER (PARTITION BY b.night_key, (b.is_new_raw OR np.pool_before = 0) ORDER BY b.i) - 1
-              ELSE floor(np.pool_before * CASE WHEN b.r_who < 0.5 THEN b.r_who * 2
-                                               ELSE power((b.r_who - 0.5) * 2, 3) END)::bigint
+  -- Bookings numbered in (night, row) order, with their customer numbers: two
+  -- running counts of new customers (overall and within the night) give the
+  -- pool before the night and each new customer's number. Ids are drawn in
+  -- the same order, after the sort, so they are reproducible and every index
+  -- on the fact tables is filled from left to right.
+  CREATE TEMP TABLE demo_draws ON COMMIT DROP AS
+  SELECT w.night_rank, w.i, w.is_new,
+         nextval(v_booking_seq) AS booking_id,
+         CASE WHEN w.is_new THEN nextval(v_customer_seq) END AS new_customer_id,
+         CASE WHEN w.is_new THEN v_existing + w.new_through - 1
+              ELSE floor((v_existing + w.new_through - w.new_in_night)
+                         * CASE WHEN w.r_who < 0.5 THEN w.r_who * 2 ELSE power((w.r_who - 0.5) * 2, 3) END)::bigint
          END AS customer_idx
-    FROM demo_bookings b
-    JOIN demo_night_pool np USING (night_key);
+    FROM (SELECT d.night_rank, d.i, d.is_new, d.r_who,
+                 sum(d.is_new::int) OVER (ORDER BY d.night_rank, d.i ROWS UNBOUNDED PRECEDING) AS new_through,
+                 sum(d.is_new::int) OVER (PARTITION BY d.night_rank ORDER BY d.i ROWS UNBOUNDED PRECEDING) AS new_in_night
+            FROM (SELECT n.night_rank, i,
+                         internal.demo_random(p_seed, n.night_key, i * 64 + 16)
+                           < CASE n.programme WHEN 'club' THEN 0.42 ELSE 0.85 END
+                         OR coalesce(n.night_rank = v_first_night, false) AS is_new,
+                         internal.demo_random(p_seed, n.night_key, i * 64 + 17) AS r_who
+                    FROM demo_nights n
+                   CROSS JOIN LATERAL generate_series(0, n.bookings - 1) AS i) d
+           ORDER BY d.night_rank, d.i) w
+   ORDER BY w.night_rank, w.i;
 
   CREATE TEMP TABLE demo_customers ON COMMIT DROP AS
-  SELECT customer_idx, customer_id FROM (
-    SELECT row_number() OVER (ORDER BY customer_id) - 1 AS customer_idx, customer_id
-      FROM venue.customers WHERE organization_id = p_organization_id) existing;
-
+  SELECT row_number() OVER (ORDER BY customer_id) - 1 AS customer_idx, customer_id
+    FROM venue.customers WHERE organization_id = p_organization_id;
   INSERT INTO demo_customers (customer_idx, customer_id)
-  SELECT g, nextval(v_customer_seq)
-    FROM generate_series(v_existing, (SELECT v_existing + coalesce(sum(new_here), 0) - 1 FROM demo_night_pool)) AS g
-   ORDER BY g;
-  CREATE UNIQUE INDEX ON demo_customers (customer_idx);
+  SELECT customer_idx, new_customer_id FROM demo_draws WHERE is_new;
+  ANALYZE demo_customers;
+
+  -- Every booking with what the statements below need. Each level computes
+  -- its columns once (OFFSET 0 keeps the planner from copying an expression
+  -- into every place that uses it).
+  CREATE TEMP TABLE demo_bookings ON COMMIT DROP AS
+  SELECT b.booking_id, b.booking_key, b.venue_id, b.event_id, b.programme, b.business_date, b.ends_at,
+         b.ticket_price, b.customer_idx, b.is_new, b.customer_id, b.table_id, b.party_size, b.status,
+         b.occasion, b.channel, b.booked_at, b.arrives_at,
+         CASE WHEN b.status = 'cancelled' THEN b.booked_at + (b.arrives_at - b.booked_at) * b.r_cancel END AS cancelled_at,
+         b.deposit_amount, coalesce(b.table_minimum_spend, 0) AS minimum_spend,
+         CASE WHEN b.table_id IS NOT NULL AND b.programme = 'club'
+                THEN b.host_ids[1 + floor(b.r_staff * cardinality(b.host_ids))::int]
+              WHEN b.channel IN ('instagram', 'whatsapp', 'partner')
+                THEN b.promoter_ids[1 + floor(b.r_staff * cardinality(b.promoter_ids))::int]
+         END AS staff_id
+    FROM (
+      SELECT p.*,
+             CASE
+               WHEN p.table_id IS NOT NULL AND p.programme = 'wedding'
+                 THEN least(p.table_capacity, 6 + floor(p.r_party * 5))::int
+               WHEN p.table_id IS NOT NULL
+                 THEN greatest(2, p.table_capacity - floor(p.r_party * p.table_capacity * 0.5))::int
+               ELSE least(12, 1 + floor(power(p.r_party, 1.7) * 6)
+                              + CASE p.occasion WHEN 'birthday' THEN 2 ELSE 0 END)::int
+             END AS party_size,
+             CASE
+               WHEN p.business_date >= current_date THEN
+                 CASE WHEN p.r_status < 0.02 THEN 'pending' WHEN p.r_status < 0.10 THEN 'cancelled'
+                      ELSE 'confirmed' END
+               WHEN p.r_status < 0.01 THEN 'pending'
+               WHEN p.r_status < 0.10 THEN 'cancelled'
+               WHEN p.r_status < 0.10 + CASE WHEN p.table_id IS NULL THEN 0.07 ELSE 0.03 END THEN 'no_show'
+               WHEN p.r_status < 0.13 + CASE WHEN p.table_id IS NULL THEN 0.07 ELSE 0.03 END THEN 'confirmed'
+               ELSE 'completed'
+             END AS status,
+             CASE WHEN p.r_channel < 0.55 THEN 'website' WHEN p.r_channel < 0.67 THEN 'instagram'
+                  WHEN p.r_channel < 0.77 THEN 'phone' WHEN p.r_channel < 0.85 THEN 'whatsapp'
+                  WHEN p.r_channel < 0.95 THEN 'fatsoma' ELSE 'partner' END AS channel,
+             p.arrives_at - make_interval(
+               days => CASE WHEN p.table_id IS NULL THEN floor(power(p.r_lead, 2) * 21)
+                            ELSE 2 + floor(power(p.r_lead, 1.5) * 40) END::int,
+               secs => (3600 + p.r_lead * 36000)::int) AS booked_at,
+             CASE WHEN p.table_id IS NOT NULL AND p.table_minimum_spend > 0
+                  THEN least(100, round(p.table_minimum_spend * 0.2 / 5) * 5) ELSE 0 END AS deposit_amount
+        FROM (
+          SELECT t.*,
+                 t.table_ids[t.table_slot] AS table_id,
+                 t.table_capacities[t.table_slot] AS table_capacity,
+                 t.table_minimum_spends[t.table_slot] AS table_minimum_spend,
+                 CASE WHEN t.r_occasion < 0.14 THEN 'birthday' WHEN t.r_occasion < 0.17 THEN 'anniversary'
+                      WHEN t.r_occasion < 0.21 THEN 'other' ELSE 'none' END AS occasion,
+                 t.starts_at + CASE t.programme
+                   WHEN 'club' THEN make_interval(secs => (power(t.r_arrive, 1.3) * 180 * 60)::int)
+                   ELSE make_interval(secs => ((t.r_arrive - 1) * 45 * 60)::int) END AS arrives_at
+            FROM (
+              SELECT d.booking_id, d.customer_idx, d.is_new, c.customer_id,
+                     n.night_key * 100000 + d.i AS booking_key,
+                     n.venue_id, n.event_id, n.programme, n.business_date, n.starts_at, n.ends_at, n.ticket_price,
+                     k.table_ids, k.table_capacities, k.table_minimum_spends, k.host_ids, k.promoter_ids,
+                     CASE WHEN d.i < CASE n.programme WHEN 'club' THEN least(k.table_count, round(n.bookings * 0.12))
+                                                      ELSE least(k.table_count, n.bookings) END
+                          THEN 1 + ((d.i + n.night_key) % k.table_count)::int END AS table_slot,
+                     internal.demo_random(p_seed, n.night_key, d.i * 64 + 10) AS r_status,
+                     internal.demo_random(p_seed, n.night_key, d.i * 64 + 11) AS r_occasion,
+                     internal.demo_random(p_seed, n.night_key, d.i * 64 + 12) AS r_channel,
+                     internal.demo_random(p_seed, n.night_key, d.i * 64 + 13) AS r_arrive,
+                     internal.demo_random(p_seed, n.night_key, d.i * 64 + 14) AS r_lead,
+                     internal.demo_random(p_seed, n.night_key, d.i * 64 + 15) AS r_party,
+                     internal.demo_random(p_seed, n.night_key, d.i * 64 + 18) AS r_cancel,
+                     internal.demo_random(p_seed, n.night_key, d.i * 64 + 19) AS r_staff
+                FROM demo_draws d
+                JOIN demo_nights n USING (night_rank)
+                JOIN demo_kits k USING (venue_id)
+                JOIN demo_customers c USING (customer_idx)
+              OFFSET 0) t
+          OFFSET 0) p
+      OFFSET 0) b;
+  ANALYZE demo_bookings;
+
+  -- From here on every reference is to a row this function wrote or read in
+  -- this transaction: the set-based reference checks of the fact tables are
+  -- skipped until the end of the load (see internal.tg_check_references; the
+  -- setting is honoured only for the tables' owner, who could disable the
+  -- checks anyway). The aggregation queue is still written by its triggers.
+  PERFORM set_config('nightcap.skip_reference_checks', 'on', true);
 
   INSERT INTO venue.customers (organization_id, customer_id, first_name, last_name, email, phone,
                                date_of_birth, is_vip, marketing_consent, marketing_consent_given_at,
                                marketing_consent_withdrawn_at, created_at)
-  SELECT p_organization_id, c.customer_id, nm.first_name, nm.last_name,
-         lower(nm.first_name || '.' || nm.last_name || '.' || c.customer_idx) || '@example.com',
+  SELECT p_organization_id, c.customer_id, c.first_name, c.last_name,
+         lower(c.first_name || '.' || c.last_name || '.' || c.customer_idx) || '@example.com',
          '+44 7700 9' || lpad((c.customer_idx % 100000)::text, 5, '0'),
-         first_seen.first_booked::date - make_interval(days => (18 * 365 + r.r_age * 27 * 365)::int),
-         r.r_vip < 0.03,
-         r.r_consent < 0.55 AND r.r_withdraw >= 0.08,
-         CASE WHEN r.r_consent < 0.55 THEN first_seen.first_booked END,
-         CASE WHEN r.r_consent < 0.55 AND r.r_withdraw < 0.08
-              THEN first_seen.first_booked + make_interval(days => (1 + r.r_withdraw * 1000)::int) END,
-         first_seen.first_booked
-    FROM demo_customers c
-    JOIN (SELECT bc.customer_idx, b.booked_at AS first_booked
-            FROM demo_booking_customer bc JOIN demo_bookings b USING (booking_id)
-           WHERE bc.is_new) first_seen USING (customer_idx)
-   CROSS JOIN LATERAL internal.demo_person_name(p_seed, c.customer_idx) AS nm
-   CROSS JOIN LATERAL (SELECT internal.demo_random(p_seed, c.customer_idx, 7101) AS r_age,
-                              internal.demo_random(p_seed, c.customer_idx, 7102) AS r_vip,
-                              internal.demo_random(p_seed, c.customer_idx, 7103) AS r_consent,
-                              internal.demo_random(p_seed, c.customer_idx, 7104) AS r_withdraw) r
-   WHERE c.customer_idx >= v_existing
-   ORDER BY c.customer_id;
+         c.first_booked::date - make_interval(days => (18 * 365 + c.r_age * 27 * 365)::int),
+         c.r_vip < 0.03,
+         c.r_consent < 0.55 AND c.r_withdraw >= 0.08,
+         CASE WHEN c.r_consent < 0.55 THEN c.first_booked END,
+         CASE WHEN c.r_consent < 0.55 AND c.r_withdraw < 0.08
+              THEN c.first_booked + make_interval(days => (1 + c.r_withdraw * 1000)::int) END,
+         c.first_booked
+    FROM (SELECT b.customer_id, b.customer_idx, b.booked_at AS first_booked,
+                 internal.demo_first_name(p_seed, b.customer_idx) AS first_name,
+                 internal.demo_last_name(p_seed, b.customer_idx) AS last_name,
+                 internal.demo_random(p_seed, b.customer_idx, 7101) AS r_age,
+                 internal.demo_random(p_seed, b.customer_idx, 7102) AS r_vip,
+                 internal.demo_random(p_seed, b.customer_idx, 7103) AS r_consent,
+                 internal.demo_random(p_seed, b.customer_idx, 7104) AS r_withdraw
+            FROM demo_bookings b
+           WHERE b.is_new
+          OFFSET 0) c;
   GET DIAGNOSTICS v_customers = ROW_COUNT;
-
-  -- Each booking with its customer's id, joined once for everything below.
-  CREATE TEMP TABLE demo_booked ON COMMIT DROP AS
-  SELECT b.*, c.customer_id
-    FROM demo_bookings b
-    JOIN demo_booking_customer bc USING (booking_id)
-    JOIN demo_customers c USING (customer_idx);
 
   INSERT INTO venue.bookings (organization_id, booking_id, venue_id, event_id, customer_id, table_id,
                               staff_id, party_size, status, occasion, channel, booked_at, arrives_at,
                               cancelled_at, deposit_amount, minimum_spend)
-  SELECT b.organization_id, b.booking_id, b.venue_id, b.event_id, b.customer_id, b.table_id,
-         s.staff_id, b.party_size, b.status, b.occasion, b.channel, b.booked_at, b.arrives_at,
-         CASE WHEN b.status = 'cancelled' THEN b.booked_at + (b.arrives_at - b.booked_at) * b.r_cancel END,
-         b.deposit_amount, coalesce(b.table_minimum_spend, 0)
-    FROM demo_booked b
-    LEFT JOIN demo_staff s
-      ON s.venue_id = b.venue_id
-     AND s.role = CASE WHEN b.table_id IS NOT NULL AND b.programme = 'club' THEN 'host'
-                       WHEN b.channel IN ('instagram', 'whatsapp', 'partner') THEN 'promoter' END
-     AND s.rank = floor(b.r_staff * s.how_many)
-   ORDER BY b.booking_id;
+  SELECT p_organization_id, b.booking_id, b.venue_id, b.event_id, b.customer_id, b.table_id,
+         b.staff_id, b.party_size, b.status, b.occasion, b.channel, b.booked_at, b.arrives_at,
+         b.cancelled_at, b.deposit_amount, b.minimum_spend
+    FROM demo_bookings b;
   GET DIAGNOSTICS v_bookings = ROW_COUNT;
 
-  -- Payments: deposits first (refunds point at them), then everything else.
-  CREATE TEMP TABLE demo_payments ON COMMIT DROP AS
-  SELECT nextval(v_payment_seq) AS payment_id,
-         b.venue_id, b.booking_id, b.event_id, b.customer_id, NULL::bigint AS staff_id,
-         NULL::bigint AS refund_of_payment_id, 'deposit'::text AS kind, b.deposit_amount AS amount,
-         CASE WHEN internal.demo_random(p_seed, b.booking_key, 20) < 0.85 THEN 'stripe' ELSE 'paypal' END AS provider,
-         'succeeded'::text AS status,
-         b.booked_at + interval '2 minutes' AS paid_at
-    FROM demo_booked b
-   WHERE b.deposit_amount > 0 AND b.status <> 'pending' AND b.booked_at + interval '2 minutes' <= now();
+  -- Payments. Ids are drawn in the order rows are produced, night by night,
+  -- so the indexes on booking, event, venue and time are all filled from left
+  -- to right. Deposits and advance tickets first, keeping their ids for the
+  -- refunds.
+  CREATE TEMP TABLE demo_ahead (payment_id bigint, booking_id bigint, kind text, amount numeric,
+                                provider text) ON COMMIT DROP;
+  WITH ahead AS (
+    INSERT INTO venue.payments (organization_id, payment_id, venue_id, booking_id, event_id, customer_id,
+                                kind, amount, currency, provider, status, paid_at, provider_reference)
+    SELECT p_organization_id, x.payment_id, x.venue_id, x.booking_id, x.event_id, x.customer_id,
+           x.kind, x.amount, v_currency, x.provider, 'succeeded', x.paid_at,
+           CASE x.provider
+             WHEN 'stripe' THEN 'pi_' || lpad(to_hex(x.payment_id * 7919 + p_seed), 16, '0')
+             WHEN 'paypal' THEN 'PAYID-' || upper(lpad(to_hex(x.payment_id * 104729 + p_seed), 14, '0'))
+           END
+      FROM (SELECT nextval(v_payment_seq) AS payment_id, y.*
+              FROM (SELECT b.venue_id, b.booking_id, b.event_id, b.customer_id, 'deposit' AS kind,
+                           b.deposit_amount AS amount,
+                           CASE WHEN internal.demo_random(p_seed, b.booking_key, 20) < 0.85
+                                THEN 'stripe' ELSE 'paypal' END AS provider,
+                           b.booked_at + interval '2 minutes' AS paid_at
+                      FROM demo_bookings b
+                     WHERE b.deposit_amount > 0 AND b.status <> 'pending'
+                       AND b.booked_at + interval '2 minutes' <= now()
+                    UNION ALL
+                    -- Online tickets for guest-list bookings (60% pay ahead).
+                    SELECT b.venue_id, b.booking_id, b.event_id, b.customer_id, 'ticket',
+                           b.ticket_price * b.party_size,
+                           CASE WHEN internal.demo_random(p_seed, b.booking_key, 21) < 0.85
+                                THEN 'stripe' ELSE 'paypal' END,
+                           b.booked_at + interval '3 minutes'
+                      FROM demo_bookings b
+                     WHERE b.table_id IS NULL AND b.ticket_price > 0 AND b.status <> 'pending'
+                       AND internal.demo_random(p_seed, b.booking_key, 22) < 0.60
+                       AND b.booked_at + interval '3 minutes' <= now()) y) x
+    RETURNING payment_id, booking_id, kind, amount, provider
+  )
+  INSERT INTO demo_ahead SELECT * FROM ahead;
+  GET DIAGNOSTICS v_payments = ROW_COUNT;
 
-  -- Online tickets for guest-list bookings (60% pay ahead).
-  INSERT INTO demo_payments
-  SELECT nextval(v_payment_seq),
-         b.venue_id, b.booking_id, b.event_id, b.customer_id, NULL, NULL, 'ticket',
-         b.ticket_price * b.party_size,
-         CASE WHEN internal.demo_random(p_seed, b.booking_key, 21) < 0.85 THEN 'stripe' ELSE 'paypal' END,
-         'succeeded', b.booked_at + interval '3 minutes'
-    FROM demo_booked b
-   WHERE b.table_id IS NULL AND b.ticket_price > 0 AND b.status <> 'pending'
-     AND internal.demo_random(p_seed, b.booking_key, 22) < 0.60
-     AND b.booked_at + interval '3 minutes' <= now();
-
-  -- Refunds of cancellations made in time (48 h for deposits, 24 h for tickets),
-  -- paid back one to five days after the cancellation: often a later trading day.
-  INSERT INTO demo_payments
-  SELECT nextval(v_payment_seq),
-         p.venue_id, p.booking_id, p.event_id, p.customer_id, NULL, p.payment_id, 'refund',
-         p.amount, p.provider, 'succeeded', x.refunded_at
-    FROM demo_payments p
-    JOIN demo_booked b USING (booking_id)
-   CROSS JOIN LATERAL (
-     SELECT b.booked_at + (b.arrives_at - b.booked_at) * b.r_cancel
-            + make_interval(days => 1 + floor(internal.demo_random(p_seed, b.booking_key, 23) * 5)::int,
-                            secs => (internal.demo_random(p_seed, b.booking_key, 24) * 36000)::int) AS refunded_at,
-            b.arrives_at - (b.booked_at + (b.arrives_at - b.booked_at) * b.r_cancel) AS notice) x
-   WHERE b.status = 'cancelled'
-     AND x.notice >= CASE p.kind WHEN 'deposit' THEN interval '48 hours' ELSE interval '24 hours' END
-     AND x.refunded_at <= now();
-
-  -- What guests spend on the night: door tickets, table spend, bar tabs, walk-ins.
-  INSERT INTO demo_payments
-  SELECT NULL, b.venue_id, b.booking_id, b.event_id, b.customer_id, s.staff_id, NULL, x.kind,
-         x.amount, x.provider, x.status, x.paid_at
-    FROM demo_booked b
-   CROSS JOIN LATERAL (
-     -- door ticket for those who did not pay ahead
-     SELECT 'ticket' AS kind, b.ticket_price * b.party_size AS amount,
-            CASE WHEN internal.demo_random(p_seed, b.booking_key, 30) < 0.7 THEN 'square' ELSE 'cash' END AS provider,
-            'succeeded' AS status, b.arrives_at + interval '4 minutes' AS paid_at, 'door' AS role, 0 AS k
-      WHERE b.table_id IS NULL AND b.ticket_price > 0 AND internal.demo_random(p_seed, b.booking_key, 22) >= 0.60
-     UNION ALL
-     -- the table's spend, settled at the end of the night
-     SELECT 'table',
-            round((greatest(b.table_minimum_spend - b.deposit_amount, 40 * b.party_size)
-                   * (1 + 0.8 * internal.demo_random(p_seed, b.booking_key, 31)))::numeric, 2),
-            CASE WHEN internal.demo_random(p_seed, b.booking_key, 32) < 0.9 THEN 'square' ELSE 'stripe' END,
-            'succeeded',
-            least(b.ends_at - interval '20 minutes',
-                  b.arrives_at + make_interval(secs => (7200 + internal.demo_random(p_seed, b.booking_key, 33) * 7200)::int)),
-            CASE b.programme WHEN 'club' THEN 'host' ELSE 'server' END, 1
-      WHERE b.table_id IS NOT NULL
-     UNION ALL
-     -- one to three bar tabs, one in a hundred declined first
-     SELECT 'bar',
-            round((b.party_size * (9 + 26 * internal.demo_random(p_seed, b.booking_key, 40 + k))
-                   / (1 + floor(internal.demo_random(p_seed, b.booking_key, 34) * 3)))::numeric, 1),
-            CASE WHEN internal.demo_random(p_seed, b.booking_key, 50 + k) < 0.8 THEN 'square' ELSE 'cash' END,
-            st.status,
-            b.arrives_at + make_interval(secs => (900 + internal.demo_random(p_seed, b.booking_key, 60 + k) * 12600)::int)
-              - CASE st.status WHEN 'failed' THEN interval '1 minute' ELSE interval '0' END,
-            'bartender', 2 + k
-       FROM generate_series(1, 1 + floor(internal.demo_random(p_seed, b.booking_key, 34) * 3)::int) AS k
-      CROSS JOIN LATERAL (VALUES ('succeeded'), ('failed')) AS st(status)
-      WHERE st.status = 'succeeded' OR internal.demo_random(p_seed, b.booking_key, 70 + k) < 0.01
-   ) x
-    LEFT JOIN demo_staff s
-      ON s.venue_id = b.venue_id AND s.role = x.role
-     AND s.rank = floor(internal.demo_random(p_seed, b.booking_key, 80 + x.k) * s.how_many)
-   WHERE b.status = 'completed' AND x.paid_at <= now();
-
+  -- Walk-in groups of the club nights (their tickets, tabs and door clicks).
   CREATE TEMP TABLE demo_walk_ins ON COMMIT DROP AS
-  SELECT n.venue_id, n.event_id, n.ticket_price, n.starts_at, n.ends_at, x.walk_in_key,
+  SELECT n.venue_id, n.event_id, n.ticket_price, n.ends_at, x.walk_in_key,
          1 + floor(power(internal.demo_random(p_seed, x.walk_in_key, 1), 1.5) * 4)::int AS people,
          n.starts_at + make_interval(secs => (power(internal.demo_random(p_seed, x.walk_in_key, 2), 1.2)
                                               * extract(epoch FROM n.ends_at - n.starts_at) * 0.6)::int) AS in_at
     FROM demo_nights n
    CROSS JOIN LATERAL generate_series(1, n.walk_in_groups) AS g
    CROSS JOIN LATERAL (SELECT n.night_key * 100000 + g AS walk_in_key) x;
+  ANALYZE demo_walk_ins;
 
-  INSERT INTO demo_payments
-  SELECT NULL, w.venue_id, NULL, w.event_id, NULL, s.staff_id, NULL, x.kind, x.amount, x.provider,
-         'succeeded', x.paid_at
-    FROM demo_walk_ins w
-   CROSS JOIN LATERAL (
-     SELECT 'ticket' AS kind, w.ticket_price * w.people AS amount,
-            CASE WHEN internal.demo_random(p_seed, w.walk_in_key, 3) < 0.7 THEN 'square' ELSE 'cash' END AS provider,
-            w.in_at - interval '1 minute' AS paid_at, 'door' AS role, 0 AS k
-      WHERE w.ticket_price > 0
-     UNION ALL
-     SELECT 'bar', round((w.people * (8 + 22 * internal.demo_random(p_seed, w.walk_in_key, 10 + k)))::numeric, 1),
-            CASE WHEN internal.demo_random(p_seed, w.walk_in_key, 20 + k) < 0.8 THEN 'square' ELSE 'cash' END,
-            least(w.ends_at - interval '10 minutes',
-                  w.in_at + make_interval(secs => (600 + internal.demo_random(p_seed, w.walk_in_key, 30 + k) * 9000)::int)),
-            'bartender', k
-       FROM generate_series(1, 1 + floor(internal.demo_random(p_seed, w.walk_in_key, 4) * 2)::int) AS k
-   ) x
-    LEFT JOIN demo_staff s
-      ON s.venue_id = w.venue_id AND s.role = x.role
-     AND s.rank = floor(internal.demo_random(p_seed, w.walk_in_key, 40 + x.k) * s.how_many)
-   WHERE x.paid_at <= now();
-
+  -- Refunds of cancellations made in time (48 h for deposits, 24 h for
+  -- tickets), paid back one to five days after the cancellation: often a
+  -- later trading day. Then what guests spend on the night, and walk-ins.
   INSERT INTO venue.payments (organization_id, payment_id, venue_id, booking_id, event_id, customer_id,
                               staff_id, refund_of_payment_id, kind, amount, currency, provider, status,
                               paid_at, provider_reference)
-  SELECT p_organization_id, id.payment_id, p.venue_id, p.booking_id, p.event_id, p.customer_id,
-         p.staff_id, p.refund_of_payment_id, p.kind, p.amount, v_currency, p.provider, p.status, p.paid_at,
-         CASE p.provider
-           WHEN 'stripe' THEN CASE p.kind WHEN 'refund' THEN 're_' ELSE 'pi_' END || lpad(to_hex(id.payment_id * 7919 + p_seed), 16, '0')
-           WHEN 'paypal' THEN 'PAYID-' || upper(lpad(to_hex(id.payment_id * 104729 + p_seed), 14, '0'))
-           WHEN 'square' THEN 'sq_' || lpad(to_hex(id.payment_id * 15485863 + p_seed), 16, '0')
+  SELECT p_organization_id, x.payment_id, x.venue_id, x.booking_id, x.event_id, x.customer_id,
+         x.staff_id, x.refund_of_payment_id, x.kind, x.amount, v_currency, x.provider, x.status, x.paid_at,
+         CASE x.provider
+           WHEN 'stripe' THEN CASE x.kind WHEN 'refund' THEN 're_' ELSE 'pi_' END || lpad(to_hex(x.payment_id * 7919 + p_seed), 16, '0')
+           WHEN 'paypal' THEN 'PAYID-' || upper(lpad(to_hex(x.payment_id * 104729 + p_seed), 14, '0'))
+           WHEN 'square' THEN 'sq_' || lpad(to_hex(x.payment_id * 15485863 + p_seed), 16, '0')
          END
-    -- Rows go in by time and new ids are drawn in that order, so the primary
-    -- key grows at its right edge instead of splitting pages all over.
-    FROM (SELECT * FROM demo_payments ORDER BY paid_at) p
-   CROSS JOIN LATERAL (SELECT coalesce(p.payment_id,
-                                       nextval(v_payment_seq)) AS payment_id) id;
-  GET DIAGNOSTICS v_payments = ROW_COUNT;
+    FROM (SELECT nextval(v_payment_seq) AS payment_id, y.*
+            FROM (
+              -- refunds of deposits and advance tickets
+              SELECT b.venue_id, b.booking_id, b.event_id, b.customer_id, NULL::bigint AS staff_id,
+                     a.payment_id AS refund_of_payment_id, 'refund' AS kind, a.amount, a.provider,
+                     'succeeded' AS status, r.refunded_at AS paid_at
+                FROM demo_ahead a
+                JOIN demo_bookings b USING (booking_id)
+               CROSS JOIN LATERAL (
+                 SELECT b.cancelled_at
+                        + make_interval(days => 1 + floor(internal.demo_random(p_seed, b.booking_key, 23) * 5)::int,
+                                        secs => (internal.demo_random(p_seed, b.booking_key, 24) * 36000)::int)
+                        AS refunded_at) r
+               WHERE b.status = 'cancelled'
+                 AND b.arrives_at - b.cancelled_at
+                     >= CASE a.kind WHEN 'deposit' THEN interval '48 hours' ELSE interval '24 hours' END
+                 AND r.refunded_at <= now()
+              UNION ALL
+              -- What guests spend on the night: door tickets for those who did
+              -- not pay ahead, the table's spend settled at the end of the night,
+              -- one to three bar tabs (one in a hundred declined first).
+              SELECT s.venue_id, s.booking_id, s.event_id, s.customer_id, s.staff_id, NULL, s.kind,
+                     s.amount, s.provider, s.status, s.paid_at
+                FROM (
+                  SELECT b.venue_id, b.booking_id, b.event_id, b.customer_id,
+                         k.door_ids[1 + floor(internal.demo_random(p_seed, b.booking_key, 80) * cardinality(k.door_ids))::int] AS staff_id,
+                         'ticket' AS kind, b.ticket_price * b.party_size AS amount,
+                         CASE WHEN internal.demo_random(p_seed, b.booking_key, 30) < 0.7 THEN 'square' ELSE 'cash' END AS provider,
+                         'succeeded' AS status, b.arrives_at + interval '4 minutes' AS paid_at
+                    FROM demo_bookings b
+                    JOIN demo_kits k USING (venue_id)
+                   WHERE b.status = 'completed' AND b.table_id IS NULL AND b.ticket_price > 0
+                     AND internal.demo_random(p_seed, b.booking_key, 22) >= 0.60
+                  UNION ALL
+                  SELECT b.venue_id, b.booking_id, b.event_id, b.customer_id,
+                         CASE b.programme WHEN 'club' THEN k.host_ids[1 + floor(internal.demo_random(p_seed, b.booking_key, 81) * cardinality(k.host_ids))::int]
+                                          ELSE k.server_ids[1 + floor(internal.demo_random(p_seed, b.booking_key, 81) * cardinality(k.server_ids))::int] END,
+                         'table',
+                         round((greatest(b.minimum_spend - b.deposit_amount, 40 * b.party_size)
+                                * (1 + 0.8 * internal.demo_random(p_seed, b.booking_key, 31)))::numeric, 2),
+                         CASE WHEN internal.demo_random(p_seed, b.booking_key, 32) < 0.9 THEN 'square' ELSE 'stripe' END,
+                         'succeeded',
+                         least(b.ends_at - interval '20 minutes',
+                               b.arrives_at + make_interval(secs => (7200 + internal.demo_random(p_seed, b.booking_key, 33) * 7200)::int))
+                    FROM demo_bookings b
+                    JOIN demo_kits k USING (venue_id)
+                   WHERE b.status = 'completed' AND b.table_id IS NOT NULL
+                  UNION ALL
+                  SELECT t.venue_id, t.booking_id, t.event_id, t.customer_id,
+                         t.bartender_ids[1 + floor(internal.demo_random(p_seed, t.booking_key, 82 + t.k) * cardinality(t.bartender_ids))::int],
+                         'bar',
+                         round((t.party_size * (9 + 26 * internal.demo_random(p_seed, t.booking_key, 40 + t.k))
+                                / t.tabs)::numeric, 1),
+                         CASE WHEN internal.demo_random(p_seed, t.booking_key, 50 + t.k) < 0.8 THEN 'square' ELSE 'cash' END,
+                         t.status,
+                         t.arrives_at + make_interval(secs => (900 + internal.demo_random(p_seed, t.booking_key, 60 + t.k) * 12600)::int)
+                           - CASE t.status WHEN 'failed' THEN interval '1 minute' ELSE interval '0' END
+                    FROM (SELECT b.venue_id, b.booking_id, b.event_id, b.customer_id, b.booking_key, b.party_size,
+                                 b.arrives_at, k.bartender_ids, tab.k, tab.status,
+                                 1 + floor(internal.demo_random(p_seed, b.booking_key, 34) * 3) AS tabs
+                            FROM demo_bookings b
+                            JOIN demo_kits k USING (venue_id)
+                           CROSS JOIN (VALUES (1, 'succeeded'), (1, 'failed'), (2, 'succeeded'), (2, 'failed'),
+                                              (3, 'succeeded'), (3, 'failed')) AS tab(k, status)
+                           WHERE b.status = 'completed'
+                             AND tab.k <= 1 + floor(internal.demo_random(p_seed, b.booking_key, 34) * 3)
+                             AND (tab.status = 'succeeded' OR internal.demo_random(p_seed, b.booking_key, 70 + tab.k) < 0.01)) t
+                ) s
+               WHERE s.paid_at <= now()
+              UNION ALL
+              -- Walk-ins: a door ticket and one or two bar tabs per group.
+              SELECT w.venue_id, NULL, w.event_id, NULL, w.staff_id, NULL, w.kind, w.amount, w.provider,
+                     'succeeded', w.paid_at
+                FROM (
+                  SELECT w.venue_id, w.event_id,
+                         k.door_ids[1 + floor(internal.demo_random(p_seed, w.walk_in_key, 40) * cardinality(k.door_ids))::int] AS staff_id,
+                         'ticket' AS kind, w.ticket_price * w.people AS amount,
+                         CASE WHEN internal.demo_random(p_seed, w.walk_in_key, 3) < 0.7 THEN 'square' ELSE 'cash' END AS provider,
+                         w.in_at - interval '1 minute' AS paid_at
+                    FROM demo_walk_ins w
+                    JOIN demo_kits k USING (venue_id)
+                   WHERE w.ticket_price > 0
+                  UNION ALL
+                  SELECT w.venue_id, w.event_id,
+                         k.bartender_ids[1 + floor(internal.demo_random(p_seed, w.walk_in_key, 40 + tab.k) * cardinality(k.bartender_ids))::int],
+                         'bar', round((w.people * (8 + 22 * internal.demo_random(p_seed, w.walk_in_key, 10 + tab.k)))::numeric, 1),
+                         CASE WHEN internal.demo_random(p_seed, w.walk_in_key, 20 + tab.k) < 0.8 THEN 'square' ELSE 'cash' END,
+                         least(w.ends_at - interval '10 minutes',
+                               w.in_at + make_interval(secs => (600 + internal.demo_random(p_seed, w.walk_in_key, 30 + tab.k) * 9000)::int))
+                    FROM demo_walk_ins w
+                    JOIN demo_kits k USING (venue_id)
+                   CROSS JOIN (VALUES (1), (2)) AS tab(k)
+                   WHERE tab.k <= 1 + floor(internal.demo_random(p_seed, w.walk_in_key, 4) * 2)
+                ) w
+               WHERE w.paid_at <= now()
+            ) y
+         ) x;
+  GET DIAGNOSTICS v_rows = ROW_COUNT;
+  v_payments := v_payments + v_rows;
 
   -- Check-ins: QR scans of arriving parties, door clicks of walk-ins; the odd
   -- missed check-out, and now and then a stray check-out with no check-in.
@@ -454,55 +543,55 @@ BEGIN
   SELECT p_organization_id, x.venue_id, x.event_id, x.booking_id, x.customer_id,
          x.direction, x.method, x.people, x.occurred_at
     FROM (
-      SELECT b.venue_id, b.event_id, b.booking_id, b.customer_id, d.direction,
-             CASE WHEN d.direction = 'in' AND b.programme = 'club' THEN 'qr' ELSE 'door' END AS method,
-             b.party_size AS people,
-             CASE d.direction
-               WHEN 'in' THEN b.arrives_at + make_interval(secs => (internal.demo_random(p_seed, b.booking_key, 90) * 1200)::int)
-               ELSE least(b.ends_at + interval '10 minutes',
-                          b.arrives_at + make_interval(secs => (5400 + internal.demo_random(p_seed, b.booking_key, 91) * 12600)::int))
-             END AS occurred_at
-        FROM demo_booked b
-       CROSS JOIN (VALUES ('in'), ('out')) AS d(direction)
+      SELECT b.venue_id, b.event_id, b.booking_id, b.customer_id, 'in' AS direction,
+             CASE b.programme WHEN 'club' THEN 'qr' ELSE 'door' END AS method, b.party_size AS people,
+             b.arrives_at + make_interval(secs => (internal.demo_random(p_seed, b.booking_key, 90) * 1200)::int) AS occurred_at
+        FROM demo_bookings b
        WHERE b.status = 'completed'
-         AND (d.direction = 'in' OR internal.demo_random(p_seed, b.booking_key, 92) >= 0.04)
       UNION ALL
-      SELECT w.venue_id, w.event_id, NULL, NULL, d.direction, 'door', w.people,
-             CASE d.direction WHEN 'in' THEN w.in_at
-               ELSE least(w.ends_at + interval '10 minutes',
-                          w.in_at + make_interval(secs => (3600 + internal.demo_random(p_seed, w.walk_in_key, 50) * 10800)::int))
-             END
+      SELECT b.venue_id, b.event_id, b.booking_id, b.customer_id, 'out', 'door', b.party_size,
+             least(b.ends_at + interval '10 minutes',
+                   b.arrives_at + make_interval(secs => (5400 + internal.demo_random(p_seed, b.booking_key, 91) * 12600)::int))
+        FROM demo_bookings b
+       WHERE b.status = 'completed' AND internal.demo_random(p_seed, b.booking_key, 92) >= 0.04
+      UNION ALL
+      SELECT w.venue_id, w.event_id, NULL, NULL, 'in', 'door', w.people, w.in_at
         FROM demo_walk_ins w
-       CROSS JOIN (VALUES ('in'), ('out')) AS d(direction)
-       WHERE d.direction = 'in' OR internal.demo_random(p_seed, w.walk_in_key, 51) >= 0.05
+      UNION ALL
+      SELECT w.venue_id, w.event_id, NULL, NULL, 'out', 'door', w.people,
+             least(w.ends_at + interval '10 minutes',
+                   w.in_at + make_interval(secs => (3600 + internal.demo_random(p_seed, w.walk_in_key, 50) * 10800)::int))
+        FROM demo_walk_ins w
+       WHERE internal.demo_random(p_seed, w.walk_in_key, 51) >= 0.05
       UNION ALL
       SELECT n.venue_id, n.event_id, NULL, NULL, 'out', 'door', 1, n.starts_at - interval '5 minutes'
         FROM demo_nights n
        WHERE internal.demo_random(p_seed, n.night_key, 5) < 0.05
     ) x
-   WHERE x.occurred_at <= now()
-   ORDER BY x.occurred_at;
+   WHERE x.occurred_at <= now();
   GET DIAGNOSTICS v_check_ins = ROW_COUNT;
 
   INSERT INTO venue.feedback (organization_id, venue_id, event_id, booking_id, customer_id, rating,
                               comment, submitted_at)
-  SELECT p_organization_id, b.venue_id, b.event_id, b.booking_id, b.customer_id, x.rating,
-         CASE WHEN internal.demo_random(p_seed, b.booking_key, 102) < 0.35 THEN
+  SELECT p_organization_id, f.venue_id, f.event_id, f.booking_id, f.customer_id, f.rating,
+         CASE WHEN internal.demo_random(p_seed, f.booking_key, 102) < 0.35 THEN
            (ARRAY[NULL, 'Queue took far too long and the bar was three deep all night.',
                   'Sound was muddy and the room too hot.', 'Decent night, drinks a bit pricey.',
                   'Great music, friendly door staff, will be back.',
-                  'Best night out in Leeds - the team made the birthday special.'])[1 + x.rating]
+                  'Best night out in Leeds - the team made the birthday special.'])[1 + f.rating]
          END,
-         (b.business_date + 1 + time '10:00') AT TIME ZONE 'Europe/London'
-           + make_interval(secs => (internal.demo_random(p_seed, b.booking_key, 103) * 36000)::int)
-    FROM demo_booked b
-   CROSS JOIN LATERAL (
-     SELECT CASE WHEN r < 0.02 THEN 1 WHEN r < 0.06 THEN 2 WHEN r < 0.16 THEN 3 WHEN r < 0.50 THEN 4 ELSE 5 END AS rating
-       FROM (SELECT internal.demo_random(p_seed, b.booking_key, 101) AS r) q) x
-   WHERE b.status = 'completed' AND internal.demo_random(p_seed, b.booking_key, 100) < 0.12
-     AND (b.business_date + 1 + time '10:00') AT TIME ZONE 'Europe/London' <= now()
-   ORDER BY 8;
+         f.next_morning + make_interval(secs => (internal.demo_random(p_seed, f.booking_key, 103) * 36000)::int)
+    FROM (SELECT b.venue_id, b.event_id, b.booking_id, b.customer_id, b.booking_key,
+                 (b.business_date + 1 + time '10:00') AT TIME ZONE 'Europe/London' AS next_morning,
+                 CASE WHEN r < 0.02 THEN 1 WHEN r < 0.06 THEN 2 WHEN r < 0.16 THEN 3 WHEN r < 0.50 THEN 4 ELSE 5 END AS rating
+            FROM demo_bookings b
+           CROSS JOIN LATERAL (SELECT internal.demo_random(p_seed, b.booking_key, 101) AS r) q
+           WHERE b.status = 'completed' AND internal.demo_random(p_seed, b.booking_key, 100) < 0.12
+          OFFSET 0) f
+   WHERE f.next_morning <= now();
   GET DIAGNOSTICS v_feedback = ROW_COUNT;
+
+  PERFORM set_config('nightcap.skip_reference_checks', 'off', true);
 
   -- Staff on shift each night, by rotation through each role's roster.
   INSERT INTO venue.shifts (organization_id, venue_id, staff_id, event_id, role, starts_at, ends_at,
@@ -532,8 +621,8 @@ BEGIN
   ANALYZE venue.events, venue.customers, venue.bookings, venue.payments, venue.check_ins,
           venue.feedback, venue.shifts;
 
-  DROP TABLE demo_tables, demo_staff, demo_nights, demo_bookings, demo_night_pool,
-             demo_booking_customer, demo_customers, demo_booked, demo_payments, demo_walk_ins;
+  DROP TABLE demo_tables, demo_staff, demo_nights, demo_kits, demo_draws, demo_customers, demo_bookings,
+             demo_ahead, demo_walk_ins;
   RETURN v_counts;
 END
 $fn$;

@@ -18,7 +18,19 @@ BEGIN
    * within the row's organization (organization_id always leads the key).
    * Like MATCH SIMPLE, a reference with a NULL column is not checked. One
    * anti-join per reference replaces one locking lookup per row per key.
+   *
+   * A bulk loader that builds every reference from rows it wrote or read in
+   * the same transaction (api.generate_demo_data) sets the transaction-local
+   * nightcap.skip_reference_checks = on while it writes, and off after. The
+   * setting is honoured only for a role with the privileges of the table's
+   * owner, who could disable these triggers anyway: it grants nobody a way
+   * round the check that they did not already have.
    */
+  IF current_setting('nightcap.skip_reference_checks', true) = 'on'
+     AND pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = TG_RELID), 'USAGE') THEN
+    RETURN NULL;
+  END IF;
+
   FOREACH v_arg IN ARRAY TG_ARGV LOOP
     SELECT r.other_table, r.child_cols, r.parent_cols
       INTO v_parent, v_child_cols, v_parent_cols

@@ -41,13 +41,20 @@ BEGIN
 
   -- A fact that names its event (an advance ticket, a deposit, next-day
   -- feedback) also changes that event's night: queue the event's day too.
+  -- Each distinct event is looked up by its key (OFFSET 0 keeps the lookup a
+  -- per-key index probe): events written in the same transaction have no
+  -- statistics yet, and a join the planner reorders around an estimate of
+  -- one event rescanned the whole statement once per event (3.6 s for a
+  -- million bookings of 1,540 nights instead of 0.3 s).
   IF TG_NARGS > 1 THEN
     EXECUTE format(
       'INSERT INTO internal.aggregation_queue (organization_id, venue_id, business_date)'
       ' SELECT DISTINCT e.organization_id, e.venue_id,'
       '        internal.business_date(e.starts_at, v.timezone, v.trading_day_starts)'
       '   FROM (SELECT DISTINCT organization_id, event_id FROM (%s) x WHERE event_id IS NOT NULL) r'
-      '   JOIN venue.events e USING (organization_id, event_id)'
+      '  CROSS JOIN LATERAL (SELECT ev.organization_id, ev.venue_id, ev.starts_at FROM venue.events ev'
+      '                       WHERE ev.organization_id = r.organization_id AND ev.event_id = r.event_id'
+      '                      OFFSET 0) e'
       '   JOIN venue.venues v ON v.organization_id = e.organization_id AND v.venue_id = e.venue_id'
       '  ORDER BY 1, 2, 3', v_rows);
   END IF;
