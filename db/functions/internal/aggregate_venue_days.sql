@@ -20,13 +20,18 @@ DECLARE
   v_from timestamptz;
   v_to   timestamptz;
   v_pass record;
+  v_orgs   uuid[];
+  v_venues bigint[];
+  v_dates  date[];
 BEGIN
   /*
-   * Recomputes reporting.hourly_aggregations and reporting.daily_aggregations
-   * of the given venue-days (three parallel arrays) from the facts, replacing
-   * what was there: running it twice gives the same rows. Then the event
-   * analytics and data-quality checks of those days, and drops cached
-   * results that covered them. Each venue-day is
+   * Recomputes reporting.hourly_aggregations and the per-day customer and
+   * table sets (reporting.daily_customer_visits, reporting.daily_table_use)
+   * of the given venue-days (three parallel arrays) from the facts,
+   * replacing what was there: running it twice gives the same rows. Then
+   * their reporting.daily_aggregations rows from those, by
+   * internal.roll_up_days (which also drops cached results that covered
+   * them), then their event analytics and data-quality checks. Each venue-day is
    * the span [business_date + trading_day_starts, the next day's) in the
    * venue's time zone: 23 hours in spring, 25 in autumn. A few venue-days
    * are read by index ranges on (organization, venue, time) and cost
@@ -235,8 +240,10 @@ BEGIN
            coalesce(sum(q.total), 0) AS total, coalesce(sum(q.pending), 0) AS pending,
            coalesce(sum(q.confirmed), 0) AS confirmed, coalesce(sum(q.cancelled), 0) AS cancelled,
            coalesce(sum(q.no_show), 0) AS no_show, coalesce(sum(q.completed), 0) AS completed,
-           coalesce(sum(q.covers), 0) AS covers, coalesce(sum(q.birthdays), 0) AS birthdays,
-           coalesce(sum(q.anniversaries), 0) AS anniversaries,
+           coalesce(sum(q.covers), 0) AS covers, coalesce(sum(q.parties), 0) AS parties,
+           coalesce(sum(q.party_size_sum), 0) AS party_size_sum,
+           coalesce(sum(q.table_bookings), 0) AS table_bookings,
+           coalesce(sum(q.birthdays), 0) AS birthdays, coalesce(sum(q.anniversaries), 0) AS anniversaries,
            coalesce(sum(q.gross), 0) AS gross, coalesce(sum(q.refunds), 0) AS refunds,
            coalesce(sum(q.deposits), 0) AS deposits, coalesce(sum(q.bar), 0) AS bar,
            coalesce(sum(q.tables), 0) AS tables, coalesce(sum(q.tickets), 0) AS tickets,
@@ -256,7 +263,7 @@ BEGIN
          extract(hour FROM hour_start AT TIME ZONE timezone)::smallint AS local_hour,
          total AS bookings_total, pending AS bookings_pending, confirmed AS bookings_confirmed,
          cancelled AS bookings_cancelled, no_show AS bookings_no_show, completed AS bookings_completed,
-         covers, birthdays, anniversaries,
+         covers, parties, party_size_sum, table_bookings, birthdays, anniversaries,
          gross AS gross_revenue, refunds, gross - refunds AS net_revenue, deposits, bar AS bar_revenue,
          tables AS table_revenue, tickets AS ticket_revenue, succeeded AS payments_succeeded,
          failed AS payments_failed, ins AS check_ins, outs AS check_outs, inside_at_end AS occupancy_end,
@@ -267,16 +274,17 @@ BEGIN
   INSERT INTO reporting.hourly_aggregations (
     organization_id, venue_id, hour_start, business_date, local_hour,
     bookings_total, bookings_pending, bookings_confirmed, bookings_cancelled, bookings_no_show,
-    bookings_completed, covers, birthdays, anniversaries,
+    bookings_completed, covers, parties, party_size_sum, table_bookings, birthdays, anniversaries,
     gross_revenue, refunds, net_revenue, deposits, bar_revenue, table_revenue, ticket_revenue,
     payments_succeeded, payments_failed,
     check_ins, check_outs, occupancy_end, peak_occupancy, feedback_count, rating_sum)
   SELECT * FROM agg_hours;
 
   -- Who came, and to which table, per day: the bookings again, placed in
-  -- their trading day through their quarter-hour.
+  -- their trading day through their quarter-hour. Distinct customers and
+  -- tables do not add up over hours, so the sets themselves are kept.
   CREATE TEMP TABLE agg_visits ON COMMIT DROP AS
-  SELECT DISTINCT q.organization_id, q.venue_id, q.business_date, x.customer_id, x.table_id
+  SELECT q.organization_id, q.venue_id, q.business_date, x.customer_id, x.table_id, x.arrives_at
     FROM agg_ranges r
     JOIN venue.bookings x
       ON x.organization_id = r.organization_id AND x.venue_id = r.venue_id
@@ -286,115 +294,86 @@ BEGIN
      AND q.bin = date_bin('15 minutes', x.arrives_at, timestamptz '2000-01-01 00:00+00')
    WHERE x.arrives_at >= v_from AND x.arrives_at < v_to
      AND x.status <> 'cancelled' AND (x.customer_id IS NOT NULL OR x.table_id IS NOT NULL);
-  ANALYZE agg_visits;
 
-  -- The day: sums of its hours, plus what does not add up hour by hour.
-  DELETE FROM reporting.daily_aggregations a
+  CREATE TEMP TABLE agg_customer_days ON COMMIT DROP AS
+  SELECT organization_id, venue_id, business_date, customer_id, min(arrives_at) AS first_arrival
+    FROM agg_visits
+   WHERE customer_id IS NOT NULL
+   GROUP BY 1, 2, 3, 4;
+
+  -- The customers whose rows change (of these days, before and after), and
+  -- each one's first booking ever: the earliest of their new rows and of
+  -- their rows of other days.
+  CREATE TEMP TABLE agg_customers ON COMMIT DROP AS
+  SELECT organization_id, customer_id FROM agg_customer_days
+   UNION
+  SELECT c.organization_id, c.customer_id
+    FROM reporting.daily_customer_visits c
+    JOIN agg_days d USING (organization_id, venue_id, business_date);
+  ANALYZE agg_customers;
+
+  DELETE FROM reporting.daily_customer_visits c
    USING agg_days d
-   WHERE a.organization_id = d.organization_id AND a.venue_id = d.venue_id
-     AND a.business_date = d.business_date;
+   WHERE c.organization_id = d.organization_id AND c.venue_id = d.venue_id
+     AND c.business_date = d.business_date;
 
-  INSERT INTO reporting.daily_aggregations (
-    organization_id, venue_id, business_date,
-    bookings_total, bookings_pending, bookings_confirmed, bookings_cancelled, bookings_no_show,
-    bookings_completed, covers, parties, party_size_sum, average_party_size, birthdays, anniversaries,
-    gross_revenue, refunds, net_revenue, deposits, bar_revenue, table_revenue, ticket_revenue,
-    payments_succeeded, payments_failed, customers_new, customers_returning, customers_vip,
-    check_ins, check_outs, peak_occupancy, occupancy_rate, peak_hour, tables_used, table_turnover,
-    feedback_count, rating_sum, average_rating)
-  WITH hours AS (
-    SELECT h.organization_id, h.venue_id, h.business_date,
-           sum(h.bookings_total) AS bookings_total, sum(h.bookings_pending) AS bookings_pending,
-           sum(h.bookings_confirmed) AS bookings_confirmed, sum(h.bookings_cancelled) AS bookings_cancelled,
-           sum(h.bookings_no_show) AS bookings_no_show, sum(h.bookings_completed) AS bookings_completed,
-           sum(h.covers) AS covers, sum(h.birthdays) AS birthdays, sum(h.anniversaries) AS anniversaries,
-           sum(h.gross_revenue) AS gross_revenue, sum(h.refunds) AS refunds, sum(h.deposits) AS deposits,
-           sum(h.bar_revenue) AS bar_revenue, sum(h.table_revenue) AS table_revenue,
-           sum(h.ticket_revenue) AS ticket_revenue, sum(h.payments_succeeded) AS payments_succeeded,
-           sum(h.payments_failed) AS payments_failed, sum(h.check_ins) AS check_ins,
-           sum(h.check_outs) AS check_outs, greatest(max(h.peak_occupancy), 0) AS peak_occupancy,
-           (array_agg(h.local_hour ORDER BY h.peak_occupancy DESC, h.hour_start)
-              FILTER (WHERE h.check_ins > 0 OR h.check_outs > 0))[1] AS peak_hour,
-           sum(h.feedback_count) AS feedback_count, sum(h.rating_sum) AS rating_sum
-      FROM agg_hours h
-     GROUP BY 1, 2, 3
-  ), parties AS (
-    SELECT organization_id, venue_id, business_date, sum(parties) AS parties,
-           sum(party_size_sum) AS party_size_sum, sum(table_bookings) AS table_bookings
-      FROM agg_quarters
-     WHERE parties > 0
-     GROUP BY 1, 2, 3
-  ), day_customers AS (
-    SELECT DISTINCT organization_id, venue_id, business_date, customer_id
-      FROM agg_visits WHERE customer_id IS NOT NULL
-  ), first_visits AS (
-    SELECT x.organization_id, x.customer_id, min(x.arrives_at) AS first_arrival
-      FROM venue.bookings x
-     WHERE x.status <> 'cancelled' AND x.customer_id IS NOT NULL
-       AND (x.organization_id, x.customer_id) IN (SELECT organization_id, customer_id FROM day_customers)
-     GROUP BY 1, 2
-  ), customers AS (
-    SELECT c.organization_id, c.venue_id, c.business_date,
-           count(*) FILTER (WHERE fv.first_arrival >= d.day_start) AS customers_new,
-           count(*) FILTER (WHERE fv.first_arrival < d.day_start) AS customers_returning,
-           count(*) FILTER (WHERE cu.is_vip) AS customers_vip
-      FROM day_customers c
-      JOIN agg_days d USING (organization_id, venue_id, business_date)
-      JOIN first_visits fv USING (organization_id, customer_id)
-      LEFT JOIN venue.customers cu USING (organization_id, customer_id)
-     GROUP BY 1, 2, 3
-  ), tables_used AS (
-    SELECT organization_id, venue_id, business_date, count(DISTINCT table_id) AS tables_used
-      FROM agg_visits WHERE table_id IS NOT NULL
-     GROUP BY 1, 2, 3
-  ), active_tables AS (
-    SELECT t.organization_id, t.venue_id, count(*) AS how_many
-      FROM venue.tables t
-     WHERE t.is_active AND (t.organization_id, t.venue_id) IN (SELECT organization_id, venue_id FROM agg_ranges)
-     GROUP BY 1, 2
+  CREATE TEMP TABLE agg_firsts ON COMMIT DROP AS
+  SELECT organization_id, customer_id, min(first_arrival) AS customer_first_arrival
+    FROM (SELECT organization_id, customer_id, first_arrival FROM agg_customer_days
+           UNION ALL
+          SELECT c.organization_id, c.customer_id, c.first_arrival
+            FROM reporting.daily_customer_visits c
+           WHERE (c.organization_id, c.customer_id) IN (SELECT organization_id, customer_id FROM agg_customers)) v
+   GROUP BY 1, 2;
+
+  INSERT INTO reporting.daily_customer_visits (
+    organization_id, venue_id, business_date, customer_id, first_arrival, customer_first_arrival)
+  SELECT n.organization_id, n.venue_id, n.business_date, n.customer_id, n.first_arrival, f.customer_first_arrival
+    FROM agg_customer_days n
+    JOIN agg_firsts f USING (organization_id, customer_id)
+   ORDER BY 1, 2, 3, 4;  -- a whole history laid out day by day, as the rollup reads it
+
+  -- A first booking that moved (back-dated, deleted, rescheduled) turns the
+  -- customer's other days from new to returning or back: their rows take
+  -- the new first arrival, and their days are rolled up again below.
+  CREATE TEMP TABLE agg_more_days ON COMMIT DROP AS
+  WITH moved AS (
+    UPDATE reporting.daily_customer_visits c
+       SET customer_first_arrival = f.customer_first_arrival
+      FROM agg_firsts f
+     WHERE c.organization_id = f.organization_id AND c.customer_id = f.customer_id
+       AND c.customer_first_arrival <> f.customer_first_arrival
+    RETURNING c.organization_id, c.venue_id, c.business_date
   )
-  SELECT h.organization_id, h.venue_id, h.business_date,
-         h.bookings_total, h.bookings_pending, h.bookings_confirmed, h.bookings_cancelled,
-         h.bookings_no_show, h.bookings_completed, h.covers,
-         coalesce(pa.parties, 0), coalesce(pa.party_size_sum, 0),
-         round(pa.party_size_sum::numeric / nullif(pa.parties, 0), 2),
-         h.birthdays, h.anniversaries,
-         h.gross_revenue, h.refunds, h.gross_revenue - h.refunds, h.deposits, h.bar_revenue,
-         h.table_revenue, h.ticket_revenue, h.payments_succeeded, h.payments_failed,
-         coalesce(cu.customers_new, 0), coalesce(cu.customers_returning, 0), coalesce(cu.customers_vip, 0),
-         h.check_ins, h.check_outs, h.peak_occupancy,
-         round(h.peak_occupancy::numeric / d.capacity, 4), h.peak_hour,
-         coalesce(tu.tables_used, 0),
-         CASE WHEN coalesce(t.how_many, 0) > 0
-              THEN round(coalesce(pa.table_bookings, 0)::numeric / t.how_many, 2) ELSE 0 END,
-         h.feedback_count, h.rating_sum,
-         CASE WHEN h.feedback_count > 0 THEN round(h.rating_sum::numeric / h.feedback_count, 2) END
-    FROM hours h
-    JOIN agg_days d USING (organization_id, venue_id, business_date)
-    LEFT JOIN parties pa USING (organization_id, venue_id, business_date)
-    LEFT JOIN customers cu USING (organization_id, venue_id, business_date)
-    LEFT JOIN tables_used tu USING (organization_id, venue_id, business_date)
-    LEFT JOIN active_tables t USING (organization_id, venue_id);
+  SELECT DISTINCT organization_id, venue_id, business_date FROM moved;
+
+  DELETE FROM reporting.daily_table_use t
+   USING agg_days d
+   WHERE t.organization_id = d.organization_id AND t.venue_id = d.venue_id
+     AND t.business_date = d.business_date;
+  INSERT INTO reporting.daily_table_use (organization_id, venue_id, business_date, table_id)
+  SELECT DISTINCT organization_id, venue_id, business_date, table_id
+    FROM agg_visits
+   WHERE table_id IS NOT NULL
+   ORDER BY 1, 2, 3, 4;
+
+  -- The days, from the hours and the sets just written: the one daily step.
+  SELECT array_agg(organization_id), array_agg(venue_id), array_agg(business_date)
+    INTO v_orgs, v_venues, v_dates
+    FROM (SELECT organization_id, venue_id, business_date FROM agg_days
+           UNION
+          SELECT organization_id, venue_id, business_date FROM agg_more_days) d;
+  PERFORM internal.roll_up_days(v_orgs, v_venues, v_dates);
 
   PERFORM internal.analyse_events(p_organization_ids, p_venue_ids, p_dates);
   PERFORM internal.run_data_quality_checks(p_organization_ids, p_venue_ids, p_dates);
 
-  -- Cached results that covered these days are stale now: a new data version
-  -- makes any computed before this commit unreachable, and the delete tidies.
-  INSERT INTO internal.organization_data_versions AS dv (organization_id)
-  SELECT DISTINCT organization_id FROM agg_days ORDER BY 1
-  ON CONFLICT (organization_id) DO UPDATE SET version = dv.version + 1, changed_at = now();
-  DELETE FROM reporting.report_metrics_cache c
-   USING (SELECT organization_id, min(business_date) AS first_day, max(business_date) AS last_day
-            FROM agg_days GROUP BY organization_id) d
-   WHERE c.organization_id = d.organization_id
-     AND (c.period_start IS NULL OR (c.period_start <= d.last_day AND c.period_end >= d.first_day));
-
-  DROP TABLE agg_days, agg_ranges, agg_bins, agg_quarters, agg_hours, agg_visits;
+  DROP TABLE agg_days, agg_ranges, agg_bins, agg_quarters, agg_hours, agg_visits, agg_customer_days,
+             agg_customers, agg_firsts, agg_more_days;
   RETURN v_days;
 END
 $fn$;
 
 COMMENT ON FUNCTION internal.aggregate_venue_days(uuid[], bigint[], date[]) IS
-  'Rebuilds the hourly and daily rollups of the given venue-days from the facts (idempotent). The engine under api.process_hourly_aggregations, api.process_daily_aggregations and api.rebuild_aggregations.';
+  'Rebuilds the hourly rollups and the customer and table sets of the given venue-days from the facts, then their daily rollups from those (internal.roll_up_days), event analytics and data-quality findings (idempotent). The engine under api.process_hourly_aggregations, api.process_daily_aggregations and api.rebuild_aggregations.';
 REVOKE ALL ON FUNCTION internal.aggregate_venue_days(uuid[], bigint[], date[]) FROM PUBLIC;
