@@ -301,37 +301,56 @@ BEGIN
    WHERE customer_id IS NOT NULL
    GROUP BY 1, 2, 3, 4;
 
-  -- The customers whose rows change (of these days, before and after), and
-  -- each one's first booking ever: the earliest of their new rows and of
-  -- their rows of other days.
-  CREATE TEMP TABLE agg_customers ON COMMIT DROP AS
-  SELECT organization_id, customer_id FROM agg_customer_days
-   UNION
-  SELECT c.organization_id, c.customer_id
-    FROM reporting.daily_customer_visits c
-    JOIN agg_days d USING (organization_id, venue_id, business_date);
-  ANALYZE agg_customers;
+  /*
+   * What changes in these days' visit rows: rows that come, go or arrive at
+   * another time. Only those are written, so rebuilding a whole history
+   * from unchanged facts rewrites none of its 1.8 million rows (deleting
+   * and inserting them all again took 19 s of a 100 s rebuild).
+   */
+  CREATE TEMP TABLE agg_visit_changes ON COMMIT DROP AS
+  SELECT organization_id, venue_id, business_date, customer_id,
+         n.first_arrival AS new_first_arrival
+    FROM agg_customer_days n
+    FULL JOIN (SELECT c.organization_id, c.venue_id, c.business_date, c.customer_id, c.first_arrival
+                 FROM reporting.daily_customer_visits c
+                 JOIN agg_days d USING (organization_id, venue_id, business_date)) o
+   USING (organization_id, venue_id, business_date, customer_id)
+   WHERE n.first_arrival IS DISTINCT FROM o.first_arrival;
+  CREATE TEMP TABLE agg_touched ON COMMIT DROP AS
+  SELECT DISTINCT organization_id, customer_id FROM agg_visit_changes;
+  ANALYZE agg_touched;
 
-  DELETE FROM reporting.daily_customer_visits c
-   USING agg_days d
-   WHERE c.organization_id = d.organization_id AND c.venue_id = d.venue_id
-     AND c.business_date = d.business_date;
-
+  -- The first booking ever of the customers whose rows change: the earliest
+  -- of their rows as they will be (these days' new rows, other days' rows).
   CREATE TEMP TABLE agg_firsts ON COMMIT DROP AS
   SELECT organization_id, customer_id, min(first_arrival) AS customer_first_arrival
-    FROM (SELECT organization_id, customer_id, first_arrival FROM agg_customer_days
+    FROM (SELECT n.organization_id, n.customer_id, n.first_arrival
+            FROM agg_customer_days n
+           WHERE (n.organization_id, n.customer_id) IN (SELECT organization_id, customer_id FROM agg_touched)
            UNION ALL
           SELECT c.organization_id, c.customer_id, c.first_arrival
             FROM reporting.daily_customer_visits c
-           WHERE (c.organization_id, c.customer_id) IN (SELECT organization_id, customer_id FROM agg_customers)) v
+           WHERE (c.organization_id, c.customer_id) IN (SELECT organization_id, customer_id FROM agg_touched)
+             AND NOT EXISTS (SELECT 1 FROM agg_days d
+                              WHERE d.organization_id = c.organization_id AND d.venue_id = c.venue_id
+                                AND d.business_date = c.business_date)) v
    GROUP BY 1, 2;
 
-  INSERT INTO reporting.daily_customer_visits (
+  DELETE FROM reporting.daily_customer_visits c
+   USING agg_visit_changes x
+   WHERE c.organization_id = x.organization_id AND c.venue_id = x.venue_id
+     AND c.business_date = x.business_date AND c.customer_id = x.customer_id
+     AND x.new_first_arrival IS NULL;
+  INSERT INTO reporting.daily_customer_visits AS c (
     organization_id, venue_id, business_date, customer_id, first_arrival, customer_first_arrival)
-  SELECT n.organization_id, n.venue_id, n.business_date, n.customer_id, n.first_arrival, f.customer_first_arrival
-    FROM agg_customer_days n
+  SELECT x.organization_id, x.venue_id, x.business_date, x.customer_id, x.new_first_arrival,
+         f.customer_first_arrival
+    FROM agg_visit_changes x
     JOIN agg_firsts f USING (organization_id, customer_id)
-   ORDER BY 1, 2, 3, 4;  -- a whole history laid out day by day, as the rollup reads it
+   WHERE x.new_first_arrival IS NOT NULL
+   ORDER BY 1, 2, 3, 4  -- a first load laid out day by day, as the rollup reads it
+  ON CONFLICT (organization_id, venue_id, business_date, customer_id) DO UPDATE
+     SET first_arrival = excluded.first_arrival, customer_first_arrival = excluded.customer_first_arrival;
 
   -- A first booking that moved (back-dated, deleted, rescheduled) turns the
   -- customer's other days from new to returning or back: their rows take
@@ -347,15 +366,23 @@ BEGIN
   )
   SELECT DISTINCT organization_id, venue_id, business_date FROM moved;
 
+  -- The tables, the same way: only those that come or go are written.
+  CREATE TEMP TABLE agg_tables ON COMMIT DROP AS
+  SELECT DISTINCT organization_id, venue_id, business_date, table_id
+    FROM agg_visits
+   WHERE table_id IS NOT NULL;
   DELETE FROM reporting.daily_table_use t
    USING agg_days d
    WHERE t.organization_id = d.organization_id AND t.venue_id = d.venue_id
-     AND t.business_date = d.business_date;
+     AND t.business_date = d.business_date
+     AND NOT EXISTS (SELECT 1 FROM agg_tables n
+                      WHERE n.organization_id = t.organization_id AND n.venue_id = t.venue_id
+                        AND n.business_date = t.business_date AND n.table_id = t.table_id);
   INSERT INTO reporting.daily_table_use (organization_id, venue_id, business_date, table_id)
-  SELECT DISTINCT organization_id, venue_id, business_date, table_id
-    FROM agg_visits
-   WHERE table_id IS NOT NULL
-   ORDER BY 1, 2, 3, 4;
+  SELECT organization_id, venue_id, business_date, table_id
+    FROM agg_tables
+   ORDER BY 1, 2, 3, 4
+  ON CONFLICT DO NOTHING;
 
   -- The days, from the hours and the sets just written: the one daily step.
   SELECT array_agg(organization_id), array_agg(venue_id), array_agg(business_date)
@@ -369,7 +396,7 @@ BEGIN
   PERFORM internal.run_data_quality_checks(p_organization_ids, p_venue_ids, p_dates);
 
   DROP TABLE agg_days, agg_ranges, agg_bins, agg_quarters, agg_hours, agg_visits, agg_customer_days,
-             agg_customers, agg_firsts, agg_more_days;
+             agg_visit_changes, agg_touched, agg_firsts, agg_more_days, agg_tables;
   RETURN v_days;
 END
 $fn$;
