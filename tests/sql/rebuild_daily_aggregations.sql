@@ -3,7 +3,7 @@
 -- values are worked out by hand below; the engine (api.process_hourly_aggregations)
 -- and the rebuild from the hours must both give them.
 BEGIN;
-SELECT plan(30);
+SELECT plan(33);
 
 -- Organization A: Club A (Europe/London, day from 06:00, tables T1 and T2
 -- active, T3 not) and Late Bar (Europe/London, day from 01:00, no tables).
@@ -147,8 +147,12 @@ SELECT is(api.rebuild_daily_aggregations('2026-06-12', '2026-06-12', '00000000-0
   1, 'the day rebuilt from the hours');
 SELECT set_eq('SELECT * FROM every_column', 'SELECT * FROM incremental',
   'a day rebuilt from the hours equals the incrementally maintained one, every column');
+CREATE TEMP TABLE visits_before AS
+SELECT * FROM reporting.daily_customer_visits WHERE venue_id BETWEEN 995001 AND 995003;
 SELECT is(api.rebuild_aggregations('2026-06-01', '2026-06-30', '00000000-0000-4000-8000-0000000a9501'),
   60, 'the whole month rebuilt from the facts (two venues, 30 days)');
+SELECT set_eq('SELECT * FROM reporting.daily_customer_visits WHERE venue_id BETWEEN 995001 AND 995003',
+  'SELECT * FROM visits_before', 'the customer sets come out as they were');
 SELECT set_eq('SELECT * FROM every_column', 'SELECT * FROM incremental',
   'and rebuilt from the facts: still the same rows');
 
@@ -198,6 +202,17 @@ SELECT results_eq(
   $$VALUES (995001::bigint, '2026-06-03 21:00 Europe/London'::timestamptz),
            (995004, '2026-06-12 23:00 Europe/London')$$,
   'each visit carries its customer''s first booking ever');
+
+-- A booking moved earlier within its day: the day's row keeps its customer,
+-- with the new earliest arrival.
+UPDATE venue.bookings SET arrives_at = '2026-06-12 21:30 Europe/London'
+ WHERE organization_id = '00000000-0000-4000-8000-0000000a9501' AND booking_id = 995001;
+SELECT is(api.process_hourly_aggregations(), 1, 'the move re-aggregates the 12th');
+SELECT results_eq(
+  $$SELECT first_arrival, customer_first_arrival FROM reporting.daily_customer_visits
+     WHERE venue_id = 995001 AND business_date = '2026-06-12' AND customer_id = 995001$$,
+  $$VALUES ('2026-06-12 21:30 Europe/London'::timestamptz, '2026-06-03 21:00 Europe/London'::timestamptz)$$,
+  'C1 arrives at 21:30 on the 12th; their first booking ever is still the 3rd');
 
 -- Bad input.
 SELECT throws_ok($$SELECT api.rebuild_daily_aggregations('2026-06-02', '2026-06-01')$$,
