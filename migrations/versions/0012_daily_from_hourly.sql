@@ -18,9 +18,10 @@ COMMENT ON COLUMN reporting.hourly_aggregations.table_bookings IS 'Bookings not 
 -- earliest arrival that day and their first arrival ever (the earliest over
 -- all their rows, kept up to date by the engine), which tells new from
 -- returning without reading the bookings again.
--- No foreign keys: the rows are derived, rewritten with their venue-day by the
--- engine, and per-row reference checks on a whole history's million-odd rows
--- cost more than the rest of writing them.
+-- No foreign keys (nor on the table set below): the rows are derived from
+-- facts whose references are checked already, and the engine rewrites them
+-- with their venue-day; a customer can only go once their bookings have, and
+-- re-aggregating those days removes the customer's rows here.
 CREATE TABLE reporting.daily_customer_visits (
   organization_id        uuid NOT NULL,
   venue_id               bigint NOT NULL,
