@@ -53,10 +53,8 @@ BEGIN
   )
   SELECT count(*), coalesce(array_agg(w.run_id), '{}'),
          coalesce(array_agg(w.history_id ORDER BY w.history_id) FILTER (WHERE EXISTS (
-           SELECT 1 FROM reporting.job_alerts a
-            WHERE a.enabled AND a.alert_type = 'slow'
-              AND (a.job_id = w.job_id
-                   OR (a.job_id IS NULL AND a.organization_id IS NOT DISTINCT FROM w.organization_id)))), '{}')
+           SELECT 1 FROM internal.job_alert_rules(w.job_id, w.organization_id) a
+            WHERE a.alert_type = 'slow')), '{}')
     INTO v_n, v_done, v_check
     FROM written w;
 

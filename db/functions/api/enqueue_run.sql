@@ -22,7 +22,7 @@ BEGIN
   END IF;
   INSERT INTO reporting.job_runs (job_id, organization_id, job_type, priority, scheduled_for, run_after, status)
   VALUES (v_job.job_id, v_job.organization_id, v_job.job_type,
-          array_position('{critical,high,normal,low}'::text[], v_job.priority) - 1,
+          internal.priority_rank(v_job.priority),
           p_scheduled_for, p_scheduled_for,
           CASE WHEN EXISTS (SELECT 1 FROM reporting.job_dependencies d WHERE d.child_job_id = p_job_id)
                THEN 'waiting' ELSE 'queued' END)

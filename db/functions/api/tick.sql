@@ -41,7 +41,7 @@ AS $fn$
   WITH due AS MATERIALIZED (
     SELECT j.job_id, j.organization_id, j.job_type, j.cron_expression, j.timezone, j.next_run_at,
            j.catch_up, j.catch_up_limit,
-           array_position('{critical,high,normal,low}'::text[], j.priority) - 1 AS priority,
+           internal.priority_rank(j.priority) AS priority,
            j.job_id IN (SELECT d.child_job_id FROM reporting.job_dependencies d) AS has_parents
       FROM reporting.scheduled_jobs j
      WHERE j.enabled AND j.next_run_at <= p_now

@@ -47,11 +47,9 @@ BEGIN
     ), news AS (
       SELECT a.alert_id, m.job_id, m.name, m.scheduled_for
         FROM missed m
-        JOIN reporting.job_alerts a
-          ON a.enabled AND a.alert_type = 'missed_run'
-         AND (a.job_id = m.job_id
-              OR (a.job_id IS NULL AND a.organization_id IS NOT DISTINCT FROM m.organization_id))
-       WHERE NOT EXISTS (
+        CROSS JOIN LATERAL internal.job_alert_rules(m.job_id, m.organization_id) a
+       WHERE a.alert_type = 'missed_run'
+         AND NOT EXISTS (
                SELECT 1
                  FROM reporting.job_alert_events e
                 CROSS JOIN LATERAL jsonb_array_elements_text(e.details -> 'missed') AS x(at)

@@ -64,10 +64,8 @@ BEGIN
          error_message    = p_message
    WHERE run_id = p_run.run_id;
 
-  IF EXISTS (SELECT 1 FROM reporting.job_alerts a
-              WHERE a.enabled AND a.alert_type <> 'missed_run'
-                AND (a.job_id = p_run.job_id
-                     OR (a.job_id IS NULL AND a.organization_id IS NOT DISTINCT FROM p_run.organization_id))) THEN
+  IF EXISTS (SELECT 1 FROM internal.job_alert_rules(p_run.job_id, p_run.organization_id) a
+              WHERE a.alert_type <> 'missed_run') THEN
     PERFORM internal.raise_job_alerts(v_history, v_next);
   END IF;
   RETURN v_next;

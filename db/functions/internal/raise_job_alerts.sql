@@ -26,10 +26,8 @@ BEGIN
   SELECT * INTO STRICT v_h FROM reporting.job_execution_history WHERE history_id = p_history_id;
   SELECT name INTO v_name FROM reporting.scheduled_jobs WHERE job_id = v_h.job_id;
   FOR v_rule IN
-    SELECT * FROM reporting.job_alerts a
-     WHERE a.enabled AND a.alert_type <> 'missed_run'
-       AND (a.job_id = v_h.job_id
-            OR (a.job_id IS NULL AND a.organization_id IS NOT DISTINCT FROM v_h.organization_id))
+    SELECT * FROM internal.job_alert_rules(v_h.job_id, v_h.organization_id) a
+     WHERE a.alert_type <> 'missed_run'
      ORDER BY a.alert_id
   LOOP
     v_hit := CASE v_rule.alert_type
