@@ -1,4 +1,4 @@
-"""The run ledger's reference to its job: set-based trigger checks, not a per-row foreign key."""
+"""The run ledger's reference to its job: kept by triggers that api.tick's own runs skip."""
 
 from renderer.migration_sql import run_sql, run_sql_file
 

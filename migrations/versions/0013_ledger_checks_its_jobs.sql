@@ -1,5 +1,5 @@
--- 0013: the run ledger's reference to its job is checked once per statement,
--- not once per row.
+-- 0013: the run ledger's reference to its job is kept by triggers, not a
+-- FOREIGN KEY.
 --
 -- When 100,000 jobs fall due together (every tenant's 09:00 report), api.tick
 -- writes 100,000 runs in one statement. The declared FOREIGN KEY from
@@ -9,8 +9,9 @@
 -- and updates it in the same statement.
 --
 -- The triggers in db/triggers/reporting/job_runs.sql and scheduled_jobs.sql
--- keep the same promises set-based (internal.tg_job_runs__check_job,
--- internal.tg_scheduled_jobs__keep_runs): a run's job exists when the run is
+-- keep the same promises (internal.tg_job_runs__check_job,
+-- internal.tg_scheduled_jobs__keep_runs), and leave out only api.tick's own
+-- runs, whose jobs it holds already: a run's job exists when the run is
 -- written or moved to another job, and a job that has runs cannot be
 -- deleted, truncated or given another id; both raise 23503 as the foreign
 -- key did. A job with runs was never deletable (NO ACTION), and should not
@@ -18,4 +19,4 @@
 ALTER TABLE reporting.job_runs DROP CONSTRAINT job_runs_job_id_fkey;
 
 COMMENT ON COLUMN reporting.job_runs.job_id IS
-  'The scheduled job this is a run of. Checked by triggers rather than a FOREIGN KEY (once per statement, not per row): the job exists when the run is written, and a job with runs cannot be deleted (23503).';
+  'The scheduled job this is a run of. Kept by triggers rather than a FOREIGN KEY (internal.tg_job_runs__check_job): the job exists when the run is written, and a job with runs cannot be deleted (23503).';

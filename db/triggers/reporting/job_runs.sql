@@ -1,13 +1,18 @@
--- A run's job exists, checked once per statement (see internal.tg_job_runs__check_job).
+-- A run's job exists and is held until commit (see internal.tg_job_runs__check_job).
 
+-- Per row, but not for api.tick's runs: it holds their jobs locked and updated
+-- already, and sets nightcap.runs_of_locked_jobs for its statement.
 DROP TRIGGER IF EXISTS job_runs__check_job__insert ON reporting.job_runs;
 CREATE TRIGGER job_runs__check_job__insert
-  AFTER INSERT ON reporting.job_runs
-  REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_job_runs__check_job();
+  BEFORE INSERT ON reporting.job_runs
+  FOR EACH ROW
+  WHEN (current_setting('nightcap.runs_of_locked_jobs', true) IS DISTINCT FROM 'on')
+  EXECUTE FUNCTION internal.tg_job_runs__check_job();
 
--- Only when job_id is set: claims, heartbeats and completions never fire it.
+-- Only when job_id is set to another job: claims, heartbeats and completions never fire it.
 DROP TRIGGER IF EXISTS job_runs__check_job__update ON reporting.job_runs;
 CREATE TRIGGER job_runs__check_job__update
   BEFORE UPDATE OF job_id ON reporting.job_runs
-  FOR EACH ROW EXECUTE FUNCTION internal.tg_job_runs__check_job();
+  FOR EACH ROW
+  WHEN (NEW.job_id IS DISTINCT FROM OLD.job_id)
+  EXECUTE FUNCTION internal.tg_job_runs__check_job();
