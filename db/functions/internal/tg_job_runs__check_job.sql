@@ -11,24 +11,22 @@ BEGIN
    * statement. This trigger and internal.tg_scheduled_jobs__keep_runs keep
    * the same promises.
    *
-   * BEFORE INSERT, and BEFORE UPDATE OF job_id when it changes, per row: the
-   * run's job exists, else 23503. It is then held against deletion until
-   * this transaction ends: it is given a no-op update (updated_at set to
-   * itself), so a DELETE of it waits, then finds the run
-   * (tg_scheduled_jobs__keep_runs), and a REPEATABLE READ transaction that
-   * would delete it fails with 40001 instead of missing a run committed
-   * after its snapshot, as a foreign key's cross-check does.
+   * BEFORE INSERT, and BEFORE UPDATE OF job_id when it changes, per row, as
+   * the foreign key did: the run's job exists, else 23503, and is locked FOR
+   * KEY SHARE until this transaction ends, so a DELETE of it waits, then
+   * finds the run (tg_scheduled_jobs__keep_runs). The lock is taken once per
+   * job; later runs of the same job find it held.
    *
    * Not for the runs api.tick inserts: the trigger's WHEN skips them while
    * api.tick sets nightcap.runs_of_locked_jobs = on for its statement. They
    * are the runs its UPDATE returned, of job rows it locked FOR UPDATE and
    * updated in that very statement, so their jobs exist and are held until
    * commit already. Checking them again cost 0.07 to 0.15 s per 100,000
-   * runs (one anti-join per statement, plus capturing the inserted rows),
-   * and holding them again 0.4 s. The setting skips only work api.tick has
-   * done; set by hand for another insert, it would skip that insert's check.
+   * runs, and locking them again 0.4 s. The setting skips only work
+   * api.tick has done; set by hand for another insert, it would skip that
+   * insert's check.
    */
-  UPDATE reporting.scheduled_jobs j SET updated_at = j.updated_at WHERE j.job_id = NEW.job_id;
+  PERFORM FROM reporting.scheduled_jobs j WHERE j.job_id = NEW.job_id FOR KEY SHARE;
   IF NOT FOUND THEN
     RAISE EXCEPTION USING
       ERRCODE = 'foreign_key_violation',
@@ -41,5 +39,5 @@ END
 $fn$;
 
 COMMENT ON FUNCTION internal.tg_job_runs__check_job() IS
-  'In place of a foreign key from reporting.job_runs to reporting.scheduled_jobs: a run''s job exists when the run is written or moved (23503) and is held against deletion until commit. api.tick''s own runs are skipped: it holds their jobs already.';
+  'In place of a foreign key from reporting.job_runs to reporting.scheduled_jobs: a run''s job exists when the run is written or moved (23503) and is locked FOR KEY SHARE until commit. api.tick''s own runs are skipped: it holds their jobs already.';
 REVOKE ALL ON FUNCTION internal.tg_job_runs__check_job() FROM PUBLIC;
