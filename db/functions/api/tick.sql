@@ -83,7 +83,7 @@ BEGIN
            FOR UPDATE SKIP LOCKED
       ), schedules AS MATERIALIZED (
         -- Once per distinct (expression, zone, next_run_at), each expression parsed once.
-        SELECT g.cron_expression, g.timezone, g.next_run_at, c.cron,
+        SELECT g.cron_expression, g.timezone, g.next_run_at,
                internal.cron_next_parsed(c.cron, g.timezone, g.next_run_at) AS following
           FROM (SELECT DISTINCT e.cron_expression, e.timezone, e.next_run_at FROM due e) g
           JOIN (SELECT y.cron_expression, internal.cron_parse(y.cron_expression) AS cron
@@ -98,7 +98,7 @@ BEGIN
                     WHEN d.catch_up = 'skip' AND d.next_run_at <= p_now - interval '1 minute'
                     THEN '{}'::timestamptz[] END AS runs,
                CASE WHEN s.following <= p_now
-                    THEN internal.cron_next_parsed(s.cron, d.timezone, p_now)
+                    THEN api.cron_next(d.cron_expression, d.timezone, p_now)
                     ELSE s.following END AS following
           FROM due d
           JOIN schedules s USING (cron_expression, timezone, next_run_at)
