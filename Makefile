@@ -40,6 +40,7 @@ bench: setup $(VENV)/.bench-installed
 	@$(BIN)/python -m bench.cron --runs 3
 	@$(BIN)/python -m bench.tick --runs 3
 	@$(BIN)/python -m bench.tick --runs 3 --distinct
+	@$(BIN)/python -m bench.tick --runs 3 --realistic
 	@$(BIN)/python -m bench.claim --runs 3
 	@# The whole rebuild from the facts takes minutes: one run of it, medians of 3 of the rest.
 	@$(BIN)/python -m bench.aggregation --runs 3 --facts-runs 1

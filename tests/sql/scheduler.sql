@@ -6,7 +6,7 @@
 -- here depends on the day the tests run except the seed insert's first run,
 -- which is checked against now() by its properties.
 BEGIN;
-SELECT plan(43);
+SELECT plan(46);
 
 -- Only this file's runs are in play: pg_cron's ticker and worker run in the
 -- test database too, and the runs they queued are cancelled (and so locked
@@ -108,6 +108,27 @@ SELECT throws_ok(
     SELECT job_id, job_type, '2026-06-02 08:00Z', '2026-06-02 08:00Z' FROM reporting.scheduled_jobs WHERE name = 'tick_a'$$,
   '23505', NULL, 'the ledger is unique on (job, scheduled_for)');
 UPDATE reporting.scheduled_jobs SET enabled = false WHERE name LIKE 'tick%';
+
+-- An occurrence queued by hand before its tick: the tick leaves it alone (the
+-- plain insert meets it and the statement runs again leaving it out), still
+-- enqueues the other due job, and moves both on.
+INSERT INTO reporting.scheduled_jobs (name, job_type, cron_expression, timezone, next_run_at) VALUES
+  ('hand_a', 'report', '0 8 * * *', 'UTC', '2026-06-03 08:00Z'),
+  ('hand_b', 'report', '0 8 * * *', 'UTC', '2026-06-03 08:00Z');
+SELECT lives_ok(
+  $$SELECT api.enqueue_run((SELECT job_id FROM reporting.scheduled_jobs WHERE name = 'hand_a'), '2026-06-03 08:00Z')$$,
+  'hand_a''s 08:00 queued by hand');
+SELECT set_eq(
+  $$SELECT (SELECT name FROM reporting.scheduled_jobs j WHERE j.job_id = t.job_id), t.scheduled_for
+      FROM api.tick('2026-06-03 08:00:30Z') t$$,
+  $$VALUES ('hand_b', '2026-06-03 08:00Z'::timestamptz)$$,
+  'a tick leaves an occurrence already queued by hand, and enqueues the other due job''s');
+SELECT set_eq(
+  $$SELECT j.name, j.next_run_at, (SELECT count(*) FROM reporting.job_runs r WHERE r.job_id = j.job_id)
+      FROM reporting.scheduled_jobs j WHERE j.name LIKE 'hand\_%'$$,
+  $$VALUES ('hand_a', '2026-06-04 08:00Z'::timestamptz, 1::bigint), ('hand_b', '2026-06-04 08:00Z', 1)$$,
+  '... both jobs move on, with one run each');
+UPDATE reporting.scheduled_jobs SET enabled = false WHERE name LIKE 'hand\_%';
 
 -- Catch-up: hourly jobs, last ticked fine before 10:00, the ticker back at 12:30.
 -- Due: 10:00, 11:00, 12:00 (and for */30 also 10:30, 11:30, 12:30).

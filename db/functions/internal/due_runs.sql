@@ -13,6 +13,7 @@ AS $fn$
 DECLARE
   v_keep   integer := CASE p_catch_up WHEN 'all' THEN p_limit ELSE 1 END;
   v_window interval := interval '1 minute';
+  v_cron   record;
   v_whole  boolean;
   v_runs   timestamptz[];
   v_t      timestamptz;
@@ -34,18 +35,19 @@ BEGIN
   IF p_first > p_now THEN
     RETURN '{}';
   END IF;
+  v_cron := internal.cron_parse(p_expr);  -- once, for every occurrence below
   LOOP
     v_whole := p_now - p_first < v_window;
     IF v_whole THEN
       v_runs := ARRAY[p_first];
-      v_t := api.cron_next(p_expr, p_tz, p_first);
+      v_t := internal.cron_next_parsed(v_cron, p_tz, p_first);
     ELSE
       v_runs := '{}';
-      v_t := api.cron_next(p_expr, p_tz, p_now - v_window);
+      v_t := internal.cron_next_parsed(v_cron, p_tz, p_now - v_window);
     END IF;
     WHILE v_t <= p_now LOOP
       v_runs := v_runs || v_t;
-      v_t := api.cron_next(p_expr, p_tz, v_t);
+      v_t := internal.cron_next_parsed(v_cron, p_tz, v_t);
     END LOOP;
     EXIT WHEN v_whole OR p_catch_up = 'skip' OR cardinality(v_runs) >= v_keep;
     v_window := v_window * 60;

@@ -1,4 +1,5 @@
--- A job's schedule is checked and its next run computed as it is written (see internal.tg_scheduled_jobs__prepare).
+-- A job's schedule is checked and its next run computed as it is written (see internal.tg_scheduled_jobs__prepare),
+-- and a job that has runs is kept (internal.tg_scheduled_jobs__keep_runs).
 
 DROP TRIGGER IF EXISTS scheduled_jobs__prepare__insert ON reporting.scheduled_jobs;
 CREATE TRIGGER scheduled_jobs__prepare__insert
@@ -13,3 +14,14 @@ CREATE TRIGGER scheduled_jobs__prepare__update
     catch_up_limit, payload
   ON reporting.scheduled_jobs
   FOR EACH ROW EXECUTE FUNCTION internal.tg_scheduled_jobs__prepare();
+
+-- A job that has runs stays (see internal.tg_scheduled_jobs__keep_runs).
+DROP TRIGGER IF EXISTS scheduled_jobs__keep_runs ON reporting.scheduled_jobs;
+CREATE TRIGGER scheduled_jobs__keep_runs
+  BEFORE DELETE OR UPDATE OF job_id ON reporting.scheduled_jobs
+  FOR EACH ROW EXECUTE FUNCTION internal.tg_scheduled_jobs__keep_runs();
+
+DROP TRIGGER IF EXISTS scheduled_jobs__keep_runs__truncate ON reporting.scheduled_jobs;
+CREATE TRIGGER scheduled_jobs__keep_runs__truncate
+  BEFORE TRUNCATE ON reporting.scheduled_jobs
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_scheduled_jobs__keep_runs();
