@@ -14,10 +14,17 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from renderer import settings
 from renderer.bootstrap import bootstrap
 from renderer.migrate import migrate
 
 OWNER = "nightcap"
+
+
+@pytest.fixture(scope="session")
+def head_revision() -> str:
+    """The newest revision: revisions are numbered 0001, 0002, ... and named so."""
+    return max(p.name[:4] for p in (settings.MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py"))
 
 
 def owner_password() -> str:

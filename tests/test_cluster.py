@@ -41,7 +41,9 @@ def cluster_env(tmp_path: Path):
         shutil.rmtree(json.loads(state.read_text())["datadir"], ignore_errors=True)
 
 
-def test_db_up_creates_a_migrated_cluster_with_pg_cron_and_is_idempotent(cluster_env):
+def test_db_up_creates_a_migrated_cluster_with_pg_cron_and_is_idempotent(
+    cluster_env, head_revision
+):
     first = nightcap("db", "up", env=cluster_env)
     assert first.returncode == 0, first.stderr
     url = first.stdout.strip().splitlines()[-1]
@@ -69,7 +71,7 @@ def test_db_up_creates_a_migrated_cluster_with_pg_cron_and_is_idempotent(cluster
         extensions = {r[0] for r in conn.execute("SELECT extname FROM pg_extension")}
         assert {"pg_cron", "pgtap"} <= extensions
         assert conn.execute("SELECT version_num FROM internal.alembic_version").fetchone() == (
-            "0013",
+            head_revision,
         )
         assert conn.execute("SELECT jobname FROM cron.job ORDER BY 1").fetchall() == [
             ("nightcap-tick",),
