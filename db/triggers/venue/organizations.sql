@@ -3,3 +3,9 @@ DROP TRIGGER IF EXISTS organizations__seed_kpis__insert ON venue.organizations;
 CREATE TRIGGER organizations__seed_kpis__insert
   AFTER INSERT ON venue.organizations REFERENCING NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_organizations__seed_kpis();
+
+-- New organizations get the system report templates.
+DROP TRIGGER IF EXISTS organizations__seed_report_templates__insert ON venue.organizations;
+CREATE TRIGGER organizations__seed_report_templates__insert
+  AFTER INSERT ON venue.organizations REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_organizations__seed_report_templates();

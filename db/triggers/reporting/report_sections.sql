@@ -1,0 +1,5 @@
+-- Sections change only in drafts and must name a dataset that feeds them (internal.tg_report_sections__check).
+DROP TRIGGER IF EXISTS report_sections__check ON reporting.report_sections;
+CREATE TRIGGER report_sections__check
+  BEFORE INSERT OR UPDATE OR DELETE ON reporting.report_sections
+  FOR EACH ROW EXECUTE FUNCTION internal.tg_report_sections__check();

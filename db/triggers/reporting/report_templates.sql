@@ -1,0 +1,12 @@
+-- Template versions are immutable once active (internal.tg_report_templates__guard),
+-- and every creation, activation and retirement is logged (internal.tg_report_templates__log).
+
+DROP TRIGGER IF EXISTS report_templates__guard ON reporting.report_templates;
+CREATE TRIGGER report_templates__guard
+  BEFORE INSERT OR UPDATE OR DELETE ON reporting.report_templates
+  FOR EACH ROW EXECUTE FUNCTION internal.tg_report_templates__guard();
+
+DROP TRIGGER IF EXISTS report_templates__log ON reporting.report_templates;
+CREATE TRIGGER report_templates__log
+  AFTER INSERT OR UPDATE OF status ON reporting.report_templates
+  FOR EACH ROW EXECUTE FUNCTION internal.tg_report_templates__log();
