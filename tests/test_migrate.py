@@ -158,8 +158,6 @@ SYSTEM_JOBS = {
     "archive_job_history",
     "purge_cron_history",
     "check_missed_runs",
-    "daily_report",
-    "weekly_report",
 }
 
 
@@ -182,19 +180,19 @@ def test_the_calendar_is_seeded_without_pg_cron_and_a_dbas_edits_survive(migrate
     with psycopg.connect(migrated_db) as conn:
         assert conn.execute("SELECT to_regclass('cron.job')").fetchone() == (None,)
         assert set(system_jobs(conn)) == SYSTEM_JOBS
-        # A DBA moves one job, switches one report on, drops one dependency and one job.
+        # A DBA moves one job, switches one off, drops one dependency and one job.
         conn.execute(
             "UPDATE reporting.scheduled_jobs SET cron_expression = '30 2 * * *'"
             " WHERE name = 'daily_aggregations'"
         )
         conn.execute(
-            "UPDATE reporting.scheduled_jobs SET enabled = true WHERE name = 'daily_report'"
+            "UPDATE reporting.scheduled_jobs SET enabled = false WHERE name = 'purge_cron_history'"
         )
         conn.execute(
             "DELETE FROM reporting.job_dependencies WHERE child_job_id ="
             " (SELECT job_id FROM reporting.scheduled_jobs WHERE name = 'refresh_daily_views')"
         )
-        conn.execute("DELETE FROM reporting.scheduled_jobs WHERE name = 'weekly_report'")
+        conn.execute("DELETE FROM reporting.scheduled_jobs WHERE name = 'customer_analytics'")
         before = system_jobs(conn)
         with conn.cursor() as cur:
             cur.execute(calendar)  # what a later migration does when the file changes
@@ -202,11 +200,11 @@ def test_the_calendar_is_seeded_without_pg_cron_and_a_dbas_edits_survive(migrate
         after = system_jobs(conn)
         children = [r[0] for r in conn.execute(dependencies)]
 
-    assert after == {**before, "weekly_report": ("0 9 * * 1", False)}
+    assert after == {**before, "customer_analytics": ("0 2 * * *", True)}
     assert after["daily_aggregations"] == ("30 2 * * *", True)
-    assert after["daily_report"] == ("0 22 * * *", True)
+    assert after["purge_cron_history"] == ("17 3 * * *", False)
     # The removed dependency stays removed; the re-created job gets its own back.
-    assert children == ["customer_analytics", "daily_report", "weekly_report"]
+    assert children == ["customer_analytics"]
 
 
 def test_migrations_ran_as_a_role_that_is_not_superuser(migrated_db):

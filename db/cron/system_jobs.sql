@@ -10,10 +10,9 @@
 -- only for jobs this statement inserts, so a dependency a DBA removed stays
 -- removed.
 --
--- daily_report and weekly_report are seeded DISABLED: report generation
--- arrives in Step 4, and enabling them before that would only fail. They wait
--- for the same day's daily_aggregations run to succeed, so the chain exists.
--- Seed 001's "clean old report files" (Sunday 03:00) arrives with the
+-- Seed 001's daily report (22:00) and weekly report (Monday 09:00) are not
+-- system jobs: each organization's subscriptions create its report jobs, on
+-- the template's schedule or their own (internal.sync_report_jobs). Seed 001's "clean old report files" (Sunday 03:00) arrives with the
 -- renderer's files. refresh_daily_views is not in seed 001: it keeps the daily
 -- refresh of the weekly and top-customer summaries that pg_cron ran before.
 WITH calendar (name, job_type, cron_expression, priority, catch_up, enabled, payload) AS (
@@ -35,9 +34,7 @@ WITH calendar (name, job_type, cron_expression, priority, catch_up, enabled, pay
     ('purge_cron_history',    'maintenance', '17 3 * * *', 'low',    'latest', true,
      '{"task": "purge_cron_history"}'),
     ('check_missed_runs',     'maintenance', '5 * * * *',  'normal', 'latest', true,
-     '{"task": "check_missed_runs"}'),
-    ('daily_report',          'report',      '0 22 * * *', 'high',   'all',    false, '{}'),
-    ('weekly_report',         'report',      '0 9 * * 1',  'high',   'all',    false, '{}')
+     '{"task": "check_missed_runs"}')
 ), seeded AS (
   INSERT INTO reporting.scheduled_jobs AS j
          (organization_id, name, job_type, cron_expression, timezone, priority, catch_up, enabled, payload)
@@ -56,9 +53,7 @@ INSERT INTO reporting.job_dependencies (child_job_id, parent_job_id, condition)
 SELECT child.job_id, parent.job_id, d.condition
   FROM (VALUES
           ('customer_analytics',  'daily_aggregations', 'completion'),
-          ('refresh_daily_views', 'daily_aggregations', 'completion'),
-          ('daily_report',        'daily_aggregations', 'success'),
-          ('weekly_report',       'daily_aggregations', 'success')
+          ('refresh_daily_views', 'daily_aggregations', 'completion')
        ) AS d (child, parent, condition)
   JOIN seeded child ON child.name = d.child
   JOIN system_jobs parent ON parent.name = d.parent

@@ -256,3 +256,13 @@ COMMENT ON COLUMN reporting.report_generation_history.data_version IS
   'The organization''s aggregation version (internal.organization_data_versions) the snapshot was computed at: a later re-aggregation makes it unfit for reuse.';
 COMMENT ON COLUMN reporting.report_generation_history.files IS
   'Per rendered file: format, path or URI, bytes, sha256, pages (written by the renderer, Step 5).';
+
+-- daily_report and weekly_report were seeded disabled as placeholders (0009).
+-- Reports are now scheduled per organization by their subscriptions: one
+-- report job per template key, schedule and filters (internal.sync_report_jobs),
+-- so the placeholders go, with their dependencies, if they never ran.
+DELETE FROM reporting.scheduled_jobs j
+ WHERE j.organization_id IS NULL AND j.name IN ('daily_report', 'weekly_report') AND NOT j.enabled
+   AND NOT EXISTS (SELECT FROM reporting.job_runs r WHERE r.job_id = j.job_id);
+COMMENT ON TABLE reporting.scheduled_jobs IS
+  'What runs when: a cron expression read on the wall clock of timezone. A NULL organization_id is a system job. api.tick enqueues each due occurrence into reporting.job_runs once and moves next_run_at on. The system jobs seeded by db/cron/system_jobs.sql are seed 001''s maintenance calendar (Europe/London); report jobs (job_type report, named report:<template key>...) are made per organization from its report subscriptions.';

@@ -26,15 +26,13 @@ SELECT set_eq(
     ('purge_cron_history',    'maintenance', '17 3 * * *', 'Europe/London', 'low',    'latest', true,
      '{"task": "purge_cron_history"}'),
     ('check_missed_runs',     'maintenance', '5 * * * *',  'Europe/London', 'normal', 'latest', true,
-     '{"task": "check_missed_runs"}'),
-    ('daily_report',          'report',      '0 22 * * *', 'Europe/London', 'high',   'all',    false, '{}'),
-    ('weekly_report',         'report',      '0 9 * * 1',  'Europe/London', 'high',   'all',    false, '{}')$$,
+     '{"task": "check_missed_runs"}')$$,
   'the system jobs are the seeded calendar: names, types, expressions, London zone, priorities, catch-up, enabled flags, tasks');
 
 SELECT set_eq(
   $$SELECT name, next_run_at IS NOT NULL FROM reporting.scheduled_jobs WHERE organization_id IS NULL$$,
   $$SELECT name, enabled FROM reporting.scheduled_jobs WHERE organization_id IS NULL$$,
-  'every enabled system job has a next run; the disabled reports have none');
+  'every system job is enabled and has a next run');
 
 SELECT results_eq(
   $$SELECT name, api.cron_next(cron_expression, timezone, '2026-06-06 12:00Z')
@@ -44,20 +42,17 @@ SELECT results_eq(
            ('clear_metrics_cache',   '2026-06-07 02:00Z'),
            ('customer_analytics',    '2026-06-07 01:00Z'),
            ('daily_aggregations',    '2026-06-07 01:00Z'),
-           ('daily_report',          '2026-06-06 21:00Z'),
            ('hourly_aggregations',   '2026-06-06 13:00Z'),
            ('purge_cron_history',    '2026-06-07 02:17Z'),
            ('refresh_daily_views',   '2026-06-07 01:00Z'),
-           ('refresh_summary_views', '2026-06-07 02:00Z'),
-           ('weekly_report',         '2026-06-08 08:00Z')$$,
-  'after Saturday 6 June 2026 13:00 BST: 02:00 and 03:00 on Sunday are 01:00Z and 02:00Z, the daily report 22:00 BST, the weekly report Monday 09:00 BST');
+           ('refresh_summary_views', '2026-06-07 02:00Z')$$,
+  'after Saturday 6 June 2026 13:00 BST: 02:00 and 03:00 on Sunday are 01:00Z and 02:00Z, the missed-run check at five past');
 SELECT results_eq(
   $$SELECT name, api.cron_next(cron_expression, timezone, '2026-12-01 12:00Z')
-      FROM reporting.scheduled_jobs WHERE name IN ('daily_aggregations', 'daily_report', 'weekly_report')
+      FROM reporting.scheduled_jobs WHERE name IN ('daily_aggregations', 'refresh_summary_views')
        AND organization_id IS NULL ORDER BY name$$,
-  $$VALUES ('daily_aggregations', '2026-12-02 02:00Z'::timestamptz),
-           ('daily_report',       '2026-12-01 22:00Z'),
-           ('weekly_report',      '2026-12-07 09:00Z')$$,
+  $$VALUES ('daily_aggregations',    '2026-12-02 02:00Z'::timestamptz),
+           ('refresh_summary_views', '2026-12-06 03:00Z')$$,
   'in winter (GMT) the same wall-clock times are the same UTC instants');
 SELECT is(api.cron_next('0 2 * * *', 'Europe/London', '2026-03-28 12:00Z'), '2026-03-29 01:00Z'::timestamptz,
   'on the spring-forward night 02:00 London is 02:00 BST (01:00Z), the first hour after the gap');
@@ -69,14 +64,12 @@ SELECT set_eq(
       JOIN reporting.scheduled_jobs p ON p.job_id = d.parent_job_id
      WHERE c.organization_id IS NULL$$,
   $$VALUES ('customer_analytics',  'daily_aggregations', 'completion'),
-           ('refresh_daily_views', 'daily_aggregations', 'completion'),
-           ('daily_report',        'daily_aggregations', 'success'),
-           ('weekly_report',       'daily_aggregations', 'success')$$,
-  'customer analytics and the daily view refresh follow the daily aggregation; the reports need it to succeed');
+           ('refresh_daily_views', 'daily_aggregations', 'completion')$$,
+  'customer analytics and the daily view refresh follow the daily aggregation');
 
 SELECT ok(obj_description('reporting.scheduled_jobs'::regclass, 'pg_class')
-            ~ 'daily_report and weekly_report are seeded disabled until report generation arrives',
-  'the table''s COMMENT says why the reports are seeded disabled');
+            ~ 'report jobs .* are made per organization from its report subscriptions',
+  'the table''s COMMENT says where report jobs come from');
 
 -- Every seeded in-database job runs: one run each for the night of 6-7 June
 -- 2026, worked by api.work (the analytics and view refresh wait for the

@@ -22,8 +22,10 @@ BEGIN
    *
    * It all commits when the call returns; until then other sessions see the
    * runs still queued but locked, and skip them. If the session dies, every
-   * run it took is simply queued again. Report jobs are left to the
-   * renderer. Returns one row per attempt: the run's new status (succeeded,
+   * run it took is simply queued again. Report jobs generate their
+   * snapshots here (internal.run_report_job; the renderer lays them out); a
+   * report run that fails for good re-issues the last good report, marked
+   * stale (internal.reissue_last_report). Returns one row per attempt: the run's new status (succeeded,
    * queued for a retry, failed) and the error, if any.
    */
   IF p_max_seconds IS NULL OR p_max_seconds <= 0 THEN
@@ -32,7 +34,7 @@ BEGIN
   LOOP
     EXIT WHEN clock_timestamp() >= v_deadline;
     SELECT c.* INTO v_claim
-      FROM api.claim_jobs(v_worker, ARRAY['aggregation', 'maintenance', 'sql'], 1, interval '1 day') c;
+      FROM api.claim_jobs(v_worker, ARRAY['aggregation', 'maintenance', 'report', 'sql'], 1, interval '1 day') c;
     EXIT WHEN v_claim.run_id IS NULL;
     SELECT * INTO STRICT v_job FROM reporting.scheduled_jobs j WHERE j.job_id = v_claim.job_id;
     run_id := v_claim.run_id;
@@ -47,6 +49,15 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS error_sqlstate = RETURNED_SQLSTATE, error_message = MESSAGE_TEXT;
       status := api.fail_job(v_claim.run_id, error_sqlstate, error_message, v_worker);
+      IF status = 'failed' AND v_job.job_type = 'report' THEN
+        BEGIN
+          PERFORM internal.reissue_last_report(v_job, v_claim.scheduled_for, v_claim.run_id,
+                                               error_sqlstate, error_message);
+        EXCEPTION WHEN OTHERS THEN
+          -- The failure is recorded either way; a broken fallback must not undo it.
+          RAISE WARNING 'work: re-issuing the last report of job % failed: %', v_job.job_id, SQLERRM;
+        END;
+      END IF;
     END;
     RETURN NEXT;
     v_claim := NULL;
@@ -55,5 +66,5 @@ END
 $fn$;
 
 COMMENT ON FUNCTION api.work(numeric) IS
-  'Runs due aggregation, maintenance and sql runs inside PostgreSQL, each in its own subtransaction (a failure is recorded and retried without undoing the others), starting none after p_max_seconds. Returns each attempt with its outcome.';
+  'Runs due aggregation, maintenance, report and sql runs inside PostgreSQL, each in its own subtransaction (a failure is recorded and retried without undoing the others), starting none after p_max_seconds. Returns each attempt with its outcome.';
 REVOKE ALL ON FUNCTION api.work(numeric) FROM PUBLIC;

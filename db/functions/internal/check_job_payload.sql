@@ -16,7 +16,9 @@ BEGIN
    *   aggregation, maintenance: {"task": <internal.job_tasks()>, params...},
    *     each parameter known to the task and of its type;
    *   sql: {"sql": "<statement>"} and nothing else;
-   *   report: read by the report engine, not checked here.
+   *   report: {} (a job of seed 001's shape, run by a worker of its own),
+   *     or {"task": "generate_report", "template_key": <key>, "filters": {...}},
+   *     run by api.work (internal.run_job).
    */
   IF p_job_type IN ('aggregation', 'maintenance') THEN
     SELECT t.parameters INTO v_params
@@ -44,6 +46,14 @@ BEGIN
           USING ERRCODE = '22023';
       END IF;
     END LOOP;
+  ELSIF p_job_type = 'report' AND p_payload <> '{}' THEN
+    IF p_payload ->> 'task' IS DISTINCT FROM 'generate_report'
+       OR jsonb_typeof(p_payload -> 'template_key') IS DISTINCT FROM 'string'
+       OR p_payload - 'task' - 'template_key' - 'filters' <> '{}'
+       OR jsonb_typeof(coalesce(p_payload -> 'filters', '{}')) <> 'object' THEN
+      RAISE EXCEPTION 'a report job''s payload is {"task": "generate_report", "template_key": <key>, "filters": {...}}, got %',
+        p_payload USING ERRCODE = '22023';
+    END IF;
   ELSIF p_job_type = 'sql' THEN
     IF jsonb_typeof(p_payload -> 'sql') IS DISTINCT FROM 'string' OR btrim(p_payload ->> 'sql') = ''
        OR p_payload - 'sql' <> '{}' THEN

@@ -19,6 +19,13 @@ BEGIN
    * scheduled for. Returns {"task": ..., "rows_processed": n}.
    */
   CASE
+  WHEN p_job.job_type = 'report' THEN
+    IF v_task IS DISTINCT FROM 'generate_report' THEN
+      RAISE EXCEPTION 'report job % (%) names no template to generate', p_job.job_id, p_job.name
+        USING ERRCODE = '22023',
+              HINT = 'Set its payload to {"task": "generate_report", "template_key": "daily_summary"}, or subscribe recipients (reporting.report_subscriptions) and let nightcap make the job.';
+    END IF;
+    v_rows := internal.run_report_job(p_job, p_scheduled_for);
   WHEN p_job.job_type = 'sql' THEN
     EXECUTE p_job.payload ->> 'sql';
     GET DIAGNOSTICS v_rows = ROW_COUNT;
@@ -70,5 +77,5 @@ END
 $fn$;
 
 COMMENT ON FUNCTION internal.run_job(reporting.scheduled_jobs, timestamptz) IS
-  'Runs one in-database run (aggregation, maintenance or sql job) for its scheduled time on the job''s clock and returns {"task", "rows_processed"}.';
+  'Runs one in-database run (aggregation, maintenance, report or sql job) for its scheduled time on the job''s clock and returns {"task", "rows_processed"}.';
 REVOKE ALL ON FUNCTION internal.run_job(reporting.scheduled_jobs, timestamptz) FROM PUBLIC;

@@ -1,0 +1,21 @@
+-- internal.tg_report_templates__sync_jobs(): a newly active template version brings its schedule to the report jobs.
+CREATE OR REPLACE FUNCTION internal.tg_report_templates__sync_jobs()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $fn$
+BEGIN
+  /*
+   * AFTER UPDATE OF status on reporting.report_templates, per row, when a
+   * version becomes active: subscriptions follow their key, so the report
+   * jobs of the organization are synced to the new version's schedule.
+   */
+  PERFORM set_config('nightcap.syncing_report_jobs', 'on', true);
+  PERFORM internal.sync_report_jobs(ARRAY[NEW.organization_id]);
+  PERFORM set_config('nightcap.syncing_report_jobs', 'off', true);
+  RETURN NULL;
+END
+$fn$;
+
+COMMENT ON FUNCTION internal.tg_report_templates__sync_jobs() IS
+  'Syncs an organization''s report jobs when one of its template versions is activated.';
+REVOKE ALL ON FUNCTION internal.tg_report_templates__sync_jobs() FROM PUBLIC;
