@@ -33,7 +33,7 @@ AS $fn$
    * allow, an unknown priority.
    */
   SELECT internal.generate_report(p_template_key, p_organization_id, p_period_start, p_period_end,
-                                  p_filters, p_formats, p_priority, NULL, NULL)
+                                  p_filters, p_formats, p_priority, NULL, NULL, true)
 $fn$;
 
 COMMENT ON FUNCTION api.generate_report(text, uuid, date, date, jsonb, text[], text) IS

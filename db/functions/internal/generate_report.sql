@@ -8,7 +8,8 @@ CREATE OR REPLACE FUNCTION internal.generate_report(
   p_formats         text[],
   p_priority        text,
   p_job_id          bigint,
-  p_run_id          bigint
+  p_run_id          bigint,
+  p_use_cache       boolean
 )
 RETURNS bigint
 LANGUAGE plpgsql
@@ -39,7 +40,9 @@ BEGIN
   /*
    * See api.generate_report. Checks every argument before writing anything;
    * the snapshot is built section by section from the dataset registry
-   * (never from SQL stored in a section).
+   * (never from SQL stored in a section). Scheduled runs pass p_use_cache
+   * false: a scheduled report is always generated afresh (seed 002), so it
+   * has its own row, tied to its run, for its deliveries.
    */
   IF p_template_key IS NULL OR p_organization_id IS NULL OR p_period_start IS NULL OR p_period_end IS NULL THEN
     RAISE EXCEPTION 'generate_report needs a template key, an organization and a period, got %, %, %, %',
@@ -106,7 +109,7 @@ BEGIN
   SELECT dv.version INTO v_version
     FROM internal.organization_data_versions dv WHERE dv.organization_id = p_organization_id;
   v_version := coalesce(v_version, 0);
-  IF v_template.cache_ttl > interval '0' THEN
+  IF p_use_cache AND v_template.cache_ttl > interval '0' THEN
     UPDATE reporting.report_generation_history h
        SET cache_hits = h.cache_hits + 1, last_cache_hit_at = clock_timestamp()
      WHERE (h.organization_id, h.generation_id) = (
@@ -223,6 +226,6 @@ BEGIN
 END
 $fn$;
 
-COMMENT ON FUNCTION internal.generate_report(text, uuid, date, date, jsonb, text[], text, bigint, bigint) IS
+COMMENT ON FUNCTION internal.generate_report(text, uuid, date, date, jsonb, text[], text, bigint, bigint, boolean) IS
   'api.generate_report with the job and run that asked for it (recorded in the history row).';
-REVOKE ALL ON FUNCTION internal.generate_report(text, uuid, date, date, jsonb, text[], text, bigint, bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION internal.generate_report(text, uuid, date, date, jsonb, text[], text, bigint, bigint, boolean) FROM PUBLIC;

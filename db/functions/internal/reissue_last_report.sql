@@ -17,7 +17,8 @@ BEGIN
    * when a report job's run has failed its last attempt. For each
    * organization the job served: a failed row records the generation that
    * did not happen (period, error), and the latest good snapshot of the
-   * same template key and scope (venue filter) is issued again as a new
+   * same template key and scope (venue filter) for an earlier period is
+   * issued again as a new
    * data_ready row, is_stale with the reason and reissue_of pointing at the
    * original, its snapshot carrying the same "stale" note for the reader;
    * the renderer renders and delivers it like any other. With no earlier
@@ -60,6 +61,7 @@ BEGIN
         WHERE h.organization_id = f.organization_id AND h.template_key = f.template_key
           AND h.venue_id IS NOT DISTINCT FROM f.venue_id
           AND h.status IN ('data_ready', 'rendering', 'completed') AND NOT h.is_stale
+          AND h.period_end < f.period_start
         ORDER BY h.period_end DESC, h.requested_at DESC
         LIMIT 1) h
   ), reissued AS (

@@ -16,15 +16,16 @@ BEGIN
    * job's clock, with the trading-day start of the filtered venue (else the
    * organization's first venue): the 22:00 run on Saturday reports Friday
    * night, even when it runs late. The subscriptions the job serves learn
-   * their next delivery. Returns how many reports it generated (a cache hit
-   * or a skip counts: each leaves its row).
+   * their next delivery. Scheduled reports never come from the cache: each
+   * run has its own row (generated, or skipped) for its deliveries. Returns
+   * how many reports it generated.
    */
   SELECT r.run_id INTO v_run_id
     FROM reporting.job_runs r WHERE r.job_id = p_job.job_id AND r.scheduled_for = p_scheduled_for;
 
   SELECT count(internal.generate_report(
            t.template_key, t.organization_id, p.period_start, p.period_end,
-           coalesce(p_job.payload -> 'filters', '{}'), NULL, p_job.priority, p_job.job_id, v_run_id))
+           coalesce(p_job.payload -> 'filters', '{}'), NULL, p_job.priority, p_job.job_id, v_run_id, false))
     INTO v_count
     FROM reporting.report_templates t
     LEFT JOIN LATERAL (
