@@ -158,6 +158,39 @@ def kpis(conn: psycopg.Connection, last_days: list[dict]) -> str:
     return "\n".join(lines)
 
 
+REPORT_COLUMNS = (
+    "organization",
+    "report",
+    "generation_id",
+    "status",
+    "period_start",
+    "period_end",
+    "gross_revenue",
+    "net_revenue",
+    "bookings",
+    "check_ins",
+    "sections",
+    "warnings",
+    "generation_ms",
+)
+
+
+def reports(conn: psycopg.Connection) -> list[dict]:
+    """Each demo organization's last Daily Summary and Weekly Summary, generated in SQL."""
+    slugs = [org.slug for org in DEMO_ORGANIZATIONS]
+    made = []
+    for request in conn.execute(queries.load("demo_report_requests"), {"slugs": slugs}).fetchall():
+        with conn.transaction():
+            generation_id = conn.execute(queries.load("demo_generate_report"), request).fetchone()[
+                "generation_id"
+            ]
+        row = conn.execute(
+            queries.load("demo_report_headline"), {"generation_id": generation_id}
+        ).fetchone()
+        made.append({"organization": request["organization"], **row})
+    return made
+
+
 def headline(conn: psycopg.Connection, day: date) -> list[dict]:
     return conn.execute(queries.load("demo_headline"), {"day": day}).fetchall()
 
@@ -180,6 +213,7 @@ def run(url: str | None = None) -> str:
         rebuilt = aggregate(conn)
         yesterday = conn.execute("SELECT current_date - 1 AS day").fetchone()["day"]
         figures = headline(conn, yesterday)
+        made = reports(conn)
         return "\n".join(
             [
                 format_table(summary(conn), SUMMARY_COLUMNS),
@@ -190,5 +224,9 @@ def run(url: str | None = None) -> str:
                 "",
                 "Headline KPIs of that day (status against each organization's thresholds):",
                 kpis(conn, figures),
+                "",
+                "Report snapshots generated in the database (reporting.report_generation_history):",
+                format_table(made, REPORT_COLUMNS),
+                *(f"  {r['generation_id']} {r['report']}: {r['headline']}" for r in made),
             ]
         )

@@ -1,0 +1,12 @@
+-- A generated report's id, status and headline figures.
+SELECT h.generation_id, h.template_key AS report, h.status, h.period_start, h.period_end,
+       (h.summary ->> 'gross_revenue')::numeric AS gross_revenue,
+       (h.summary ->> 'net_revenue')::numeric AS net_revenue,
+       (h.summary ->> 'bookings_total')::integer AS bookings,
+       (h.summary ->> 'check_ins')::integer AS check_ins,
+       jsonb_array_length(h.snapshot -> 'sections') AS sections,
+       jsonb_array_length(h.warnings) AS warnings,
+       h.generation_ms,
+       h.summary ->> 'headline' AS headline
+  FROM reporting.report_generation_history h
+ WHERE h.generation_id = %(generation_id)s
