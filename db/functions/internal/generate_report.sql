@@ -119,7 +119,7 @@ BEGIN
                 AND g.status IN ('data_ready', 'rendering', 'completed') AND NOT g.is_stale
                 AND g.data_version = v_version
                 AND g.requested_at > clock_timestamp() - v_template.cache_ttl
-              ORDER BY g.requested_at DESC
+              ORDER BY g.requested_at DESC, g.generation_id DESC
               LIMIT 1)
     RETURNING h.generation_id INTO v_hit;
     IF v_hit IS NOT NULL THEN

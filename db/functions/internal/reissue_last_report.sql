@@ -62,7 +62,7 @@ BEGIN
           AND h.venue_id IS NOT DISTINCT FROM f.venue_id
           AND h.status IN ('data_ready', 'rendering', 'completed') AND NOT h.is_stale
           AND h.period_end < f.period_start
-        ORDER BY h.period_end DESC, h.requested_at DESC
+        ORDER BY h.period_end DESC, h.requested_at DESC, h.generation_id DESC
         LIMIT 1) h
   ), reissued AS (
     INSERT INTO reporting.report_generation_history
