@@ -5,7 +5,7 @@
 -- written by hand (the rollup is tested in aggregations.sql); expected
 -- figures are worked out by hand from them.
 BEGIN;
-SELECT plan(68);
+SELECT plan(70);
 
 SELECT set_config('nightcap.actor', 'dba@backroom.example', true);
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
@@ -165,6 +165,18 @@ SELECT is((SELECT (snapshot -> 'period' ->> 'start', snapshot -> 'period' ->> 'd
                    snapshot -> 'report' ->> 'version', jsonb_array_length(snapshot -> 'venues'), formats)::text
              FROM reporting.report_generation_history WHERE generation_id = (SELECT id FROM daily)),
   '(2026-05-01,1,Europe/London,3,2,"{html,pdf,xlsx}")', 'metadata: period, zone, template version 3, both venues, all formats');
+CREATE TEMP TABLE weekly AS SELECT api.generate_report('weekly_summary', pg_temp.org(), '2026-04-27', '2026-05-03') AS id;
+SELECT results_eq(
+  $$SELECT s ->> 'title' FROM reporting.report_generation_history h, jsonb_array_elements(h.snapshot -> 'sections') s
+     WHERE h.generation_id = (SELECT id FROM weekly) ORDER BY (s ->> 'position')::int$$,
+  $$VALUES ('Weekly Overview with Comparisons'), ('Trend Analysis Charts'), ('Event Performance Comparison'),
+           ('Revenue Analysis with Forecasts'), ('Customer Behavior Patterns'), ('Top Performers'),
+           ('Recommendations and Alerts')$$,
+  'the Weekly Summary snapshot of Monday 27 April to Sunday 3 May holds its seven sections in order');
+SELECT is((SELECT (summary ->> 'gross_revenue', summary ->> 'trading_days')::text
+             FROM reporting.report_generation_history WHERE generation_id = (SELECT id FROM weekly)),
+  '(25000.00,1)', '... over one trading day that week: Friday''s 25,000');
+
 -- The KPI and revenue sections agree with the rollup rows of that trading day (worked by hand).
 SELECT results_eq(
   $$SELECT m ->> 'code', (m ->> 'value')::numeric, m ->> 'status', (m ->> 'previous')::numeric

@@ -176,7 +176,8 @@ BEGIN
            'bookings_no_show', coalesce(sum(a.bookings_no_show), 0),
            'covers', coalesce(sum(a.covers), 0), 'check_ins', coalesce(sum(a.check_ins), 0),
            'peak_occupancy', coalesce(max(a.peak_occupancy), 0),
-           'trading_days', count(*) FILTER (WHERE a.bookings_total > 0 OR a.gross_revenue > 0 OR a.check_ins > 0),
+           'trading_days', count(DISTINCT a.business_date)
+                             FILTER (WHERE a.bookings_total > 0 OR a.gross_revenue > 0 OR a.check_ins > 0),
            'currency', v_org.currency,
            'headline', (SELECT s -> 'data' ->> 'headline' FROM jsonb_array_elements(v_sections) s
                          WHERE s -> 'data' ? 'headline' LIMIT 1))
