@@ -16,46 +16,22 @@ refused, for cron(8) or a test.
 """
 
 import contextlib
-import json
-import signal
-import sys
 import threading
 import time
-from datetime import UTC, datetime
-from typing import Any
 
 import psycopg
 
 from renderer import db, queries
+from renderer.logs import log, stop_on_signals
 
 BACKOFF_START_S = 1.0
 BACKOFF_CAP_S = 60.0
-
-
-def log(event: str, **fields: Any) -> None:
-    """One JSON object a line, on stderr."""
-    record = {"ts": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event}
-    record.update(fields)
-    print(json.dumps(record, default=str), file=sys.stderr, flush=True)
 
 
 def seconds_to_next_minute(now: float | None = None) -> float:
     """How long until the next whole minute of the wall clock."""
     now = time.time() if now is None else now
     return 60.0 - now % 60.0
-
-
-def stop_on_signals() -> threading.Event:
-    """An event set by SIGTERM or SIGINT (which then no longer raise KeyboardInterrupt)."""
-    stop = threading.Event()
-
-    def handle(signum: int, _frame: object) -> None:
-        log("signal", signal=signal.Signals(signum).name)
-        stop.set()
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, handle)
-    return stop
 
 
 def connect(url: str) -> psycopg.Connection:
