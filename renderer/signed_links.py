@@ -108,7 +108,10 @@ def link_host() -> str:
 
 
 def link_port() -> int:
-    return int(os.environ.get("NIGHTCAP_LINK_PORT", "8765"))
+    value = os.environ.get("NIGHTCAP_LINK_PORT", "8765")
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise ValueError(f"NIGHTCAP_LINK_PORT must be a port number (0-65535), not {value!r}")
+    return int(value)
 
 
 def link_base_url() -> str:
