@@ -82,6 +82,35 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     return scheduler.run(settings.database_url(), once=args.once, max_seconds=args.max_seconds)
 
 
+def cmd_renderer(args: argparse.Namespace) -> int:
+    from renderer import daemon, metrics
+
+    if args.metrics_port is not None:
+        metrics.serve(args.metrics_port)
+    if args.links_port is not None:
+        from renderer.link_server import start_link_server
+
+        start_link_server(port=args.links_port)
+    url = settings.database_url()
+    options = daemon.DaemonOptions(
+        url=url,
+        listen_url=os.environ.get("NIGHTCAP_LISTEN_URL") or url,
+        concurrency=args.concurrency,
+        lease_seconds=args.lease,
+        poll_seconds=args.poll,
+        grace_seconds=args.grace,
+        once=args.once,
+    )
+    return daemon.run(options)
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nightcap", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +149,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="api.work starts no run after this many seconds (default 50)",
     )
     sched.set_defaults(func=cmd_scheduler)
+    rend = sub.add_parser(
+        "renderer", help="render generated reports into files (a daemon; --once drains the queue)"
+    )
+    rend.add_argument("--once", action="store_true", help="render what is queued, then exit")
+    rend.add_argument("--concurrency", type=positive_int, default=1, help="reports at a time")
+    rend.add_argument("--poll", type=positive_seconds, default=5.0, help="poll every S seconds")
+    rend.add_argument("--lease", type=positive_seconds, default=60.0, help="lease per report (s)")
+    rend.add_argument(
+        "--grace", type=positive_seconds, default=30.0, help="on SIGTERM, finish within S seconds"
+    )
+    rend.add_argument("--metrics-port", type=int, help="serve Prometheus /metrics on this port")
+    rend.add_argument(
+        "--links-port", type=int, help="serve signed download links on this port (127.0.0.1)"
+    )
+    rend.set_defaults(func=cmd_renderer)
     sub.add_parser("psql", help="psql on the database; the rest of the line goes to psql")
     return parser
 

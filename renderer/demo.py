@@ -5,12 +5,15 @@ last generated night, so a second run adds nothing on the same day and loses
 nothing.
 """
 
+import contextlib
+import io
+import threading
 from dataclasses import asdict, dataclass
 from datetime import date
 
 import psycopg
 
-from renderer import db, queries
+from renderer import db, queries, settings
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,35 @@ def reports(conn: psycopg.Connection) -> list[dict]:
     return made
 
 
+FILE_COLUMNS = (
+    "generation_id",
+    "report",
+    "status",
+    "format",
+    "pages",
+    "bytes",
+    "render_ms",
+    "path",
+)
+
+
+def render(url: str | None, made: list[dict]) -> list[dict]:
+    """Render the queued reports into out/ with the renderer daemon, once; their files."""
+    from renderer import daemon
+    from renderer.storage import default_storage
+
+    url = url or settings.database_url()
+    options = daemon.DaemonOptions(url=url, once=True, concurrency=2, poll_seconds=0.5)
+    log = io.StringIO()  # the daemon's JSON log lines; the demo prints a table instead
+    with contextlib.redirect_stderr(log):
+        status = daemon.run(options, storage=default_storage(), stop=threading.Event())
+    if status != 0:
+        raise RuntimeError(f"the renderer stopped with status {status}:\n{log.getvalue()}")
+    ids = [r["generation_id"] for r in made]
+    with db.connect(url) as conn:
+        return conn.execute(queries.load("demo_report_files"), {"ids": ids}).fetchall()
+
+
 def headline(conn: psycopg.Connection, day: date) -> list[dict]:
     return conn.execute(queries.load("demo_headline"), {"day": day}).fetchall()
 
@@ -209,24 +241,38 @@ def format_table(rows: list[dict], columns: tuple[str, ...]) -> str:
 
 def run(url: str | None = None) -> str:
     with db.connect(url) as conn:
-        load(conn)
-        rebuilt = aggregate(conn)
-        yesterday = conn.execute("SELECT current_date - 1 AS day").fetchone()["day"]
-        figures = headline(conn, yesterday)
+        text = describe(conn)
         made = reports(conn)
-        return "\n".join(
-            [
-                format_table(summary(conn), SUMMARY_COLUMNS),
-                "",
-                f"aggregated {rebuilt} venue-day(s). Each venue's last trading day"
-                f" up to yesterday ({yesterday:%a %d %b %Y}):",
-                format_table(figures, HEADLINE_COLUMNS) if figures else "(no trading yet)",
-                "",
-                "Headline KPIs of that day (status against each organization's thresholds):",
-                kpis(conn, figures),
-                "",
-                "Report snapshots generated in the database (reporting.report_generation_history):",
-                format_table(made, REPORT_COLUMNS),
-                *(f"  {r['generation_id']} {r['report']}: {r['headline']}" for r in made),
-            ]
-        )
+    files = render(url, made)
+    return "\n".join(
+        [
+            text,
+            "",
+            "Report snapshots generated in the database (reporting.report_generation_history):",
+            format_table(made, REPORT_COLUMNS),
+            *(f"  {r['generation_id']} {r['report']}: {r['headline']}" for r in made),
+            "",
+            "Rendered by the renderer daemon (nightcap renderer --once) into out/reports/:",
+            format_table(files, FILE_COLUMNS),
+        ]
+    )
+
+
+def describe(conn: psycopg.Connection) -> str:
+    """Load, aggregate, and describe the demo organizations and their last night."""
+    load(conn)
+    rebuilt = aggregate(conn)
+    yesterday = conn.execute("SELECT current_date - 1 AS day").fetchone()["day"]
+    figures = headline(conn, yesterday)
+    return "\n".join(
+        [
+            format_table(summary(conn), SUMMARY_COLUMNS),
+            "",
+            f"aggregated {rebuilt} venue-day(s). Each venue's last trading day"
+            f" up to yesterday ({yesterday:%a %d %b %Y}):",
+            format_table(figures, HEADLINE_COLUMNS) if figures else "(no trading yet)",
+            "",
+            "Headline KPIs of that day (status against each organization's thresholds):",
+            kpis(conn, figures),
+        ]
+    )

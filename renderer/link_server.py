@@ -13,16 +13,14 @@ default 127.0.0.1:8765; NIGHTCAP_STORAGE_DIR). One JSON log line per request on
 stderr, without the signature.
 """
 
-import json
-import sys
 import threading
-from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from renderer import signed_links
+from renderer.logs import log
 from renderer.signed_links import LinkError
 from renderer.storage import (
     NotFoundError,
@@ -36,12 +34,6 @@ from renderer.storage import (
 INLINE_EXTENSIONS = {"pdf", "html"}
 # The HTML reports have inline styles and data: images, never scripts.
 HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
-
-
-def log(event: str, **fields: Any) -> None:
-    record = {"ts": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event}
-    record.update(fields)
-    print(json.dumps(record, default=str), file=sys.stderr, flush=True)
 
 
 def content_disposition(key: str) -> str:
