@@ -6,7 +6,7 @@ p95 wall and CPU milliseconds of render_html and render_pdf, the page count and
 the PDF's size. Step 5 aims at 120 reports a minute a core for PDF, XLSX and
 HTML together, i.e. 500 ms a report; HTML and PDF should take well under 400 ms
 of it. CPU time is printed beside wall time because a busy machine stretches
-the wall clock.
+the wall clock. Writes its figures to bench/results.json ("render_html_pdf").
 
     .venv/bin/python -m bench.render_html_pdf [--runs 20] [--snapshot path.json]
 """
@@ -63,6 +63,17 @@ def main() -> None:
         print(f"{name:12} {statistics.median(values):10.1f} {p95(values):8.1f}")
     per_minute = 60_000 / statistics.median(both)
     print(f"html+pdf alone: {per_minute:.0f} reports a minute on one core")
+    out = Path(__file__).with_name("results.json")
+    previous = json.loads(out.read_text()) if out.exists() else {}
+    previous["render_html_pdf"] = {
+        "snapshot": args.snapshot.name,
+        "runs": args.runs,
+        "pages": pages,
+        "pdf_bytes": size,
+        "median_ms": {name: round(statistics.median(v), 1) for name, v in times.items()},
+        "html_pdf_median_ms": round(statistics.median(both), 1),
+    }
+    out.write_text(json.dumps(previous, indent=2) + "\n")
 
 
 if __name__ == "__main__":
