@@ -172,8 +172,11 @@ def _place_totals(rows: list[dict], totals: dict | None) -> int:
     return len(rows)
 
 
-def _table(data: dict, fmt: _Formatter, group_key: str | None) -> dict:
-    columns = [c for c in data.get("columns") or [] if c.get("key") != group_key]
+def _table(
+    data: dict, fmt: _Formatter, group_key: str | None, drawn: frozenset[str] = frozenset()
+) -> dict:
+    leave_out = drawn | {group_key}
+    columns = [c for c in data.get("columns") or [] if c.get("key") not in leave_out]
     rows = data.get("rows") or []
     totals = data.get("totals") or None
     header = [
@@ -393,9 +396,13 @@ def _section(
                 chart_id=f"chart{index}",
             )
         if data.get("rows") and data.get("columns") and display.get("show_table", True):
-            view["table"] = _table(
-                data, fmt, (chart or {}).get("group") if kind == "table" else None
-            )
+            group = (chart or {}).get("group") if kind == "table" else None
+            drawn: frozenset[str] = frozenset()
+            if view["chart_svg"] and (chart or {}).get("type") == "stacked_bar":
+                # The parts a stacked bar draws stay in the chart; their sum
+                # (bookings by status → bookings) and the other columns in the table.
+                drawn = frozenset(s["key"] for s in chart.get("series") or [])
+            view["table"] = _table(data, fmt, group, drawn)
         method = data.get("method")
         if isinstance(method, dict) and method.get("description"):
             view["note"] = method["description"]
