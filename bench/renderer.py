@@ -106,7 +106,16 @@ def measure_latency(url: str, out: str, nights: list[dict], samples: int) -> dic
                         raise RuntimeError(f"report {generation_id} was never claimed")
                     time.sleep(0.005)
                 latencies.append((row["render_started_at"] - committed_at).total_seconds() * 1000)
-                time.sleep(0.3)  # let the daemon finish and go idle again
+                # Let the daemon finish and go idle again before the next sample.
+                while conn.execute(
+                    "SELECT status = 'rendering' FROM reporting.report_generation_history"
+                    " WHERE generation_id = %s",
+                    (generation_id,),
+                ).fetchone()["?column?"]:
+                    conn.commit()
+                    time.sleep(0.01)
+                conn.commit()
+                time.sleep(0.2)
     finally:
         idle.terminate()
         idle.wait(timeout=60)
