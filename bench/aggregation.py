@@ -157,6 +157,11 @@ def main() -> None:
             "SELECT min(business_date), max(business_date) FROM reporting.daily_aggregations"
         ).fetchone()
         print(f"dataset: {payments:,} payments, trading days {first} to {last}", flush=True)
+        # Venue-days still queued (after an upgrade re-queued the history) would be
+        # rebuilt inside every timed venue-hour below: rebuild them once, for good.
+        backlog = conn.execute("SELECT api.process_hourly_aggregations()").fetchone()[0]
+        if backlog:
+            print(f"rebuilt {backlog:,} queued venue-day(s) first", flush=True)
 
         def rolled_back(call: str) -> None:
             with conn.transaction(force_rollback=True):
