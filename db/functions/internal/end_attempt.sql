@@ -65,7 +65,7 @@ BEGIN
    WHERE run_id = p_run.run_id;
 
   IF EXISTS (SELECT 1 FROM internal.job_alert_rules(p_run.job_id, p_run.organization_id) a
-              WHERE a.alert_type <> 'missed_run') THEN
+              WHERE a.alert_type IN ('failure', 'consecutive_failures', 'timeout', 'slow')) THEN
     PERFORM internal.raise_job_alerts(v_history, v_next);
   END IF;
   RETURN v_next;

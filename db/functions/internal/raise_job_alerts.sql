@@ -20,14 +20,15 @@ BEGIN
    *                         attempts all failed, timed out or lost their lease;
    *   timeout               the attempt timed out;
    *   slow                  the attempt took longer than threshold_duration.
-   * missed_run rules are checked by the check_missed_runs task instead.
+   * missed_run rules are checked by the check_missed_runs task instead, and
+   * bounce_rate rules by api.record_provider_event.
    * Returns how many rules matched.
    */
   SELECT * INTO STRICT v_h FROM reporting.job_execution_history WHERE history_id = p_history_id;
   SELECT name INTO v_name FROM reporting.scheduled_jobs WHERE job_id = v_h.job_id;
   FOR v_rule IN
     SELECT * FROM internal.job_alert_rules(v_h.job_id, v_h.organization_id) a
-     WHERE a.alert_type <> 'missed_run'
+     WHERE a.alert_type IN ('failure', 'consecutive_failures', 'timeout', 'slow')
      ORDER BY a.alert_id
   LOOP
     v_hit := CASE v_rule.alert_type

@@ -41,11 +41,13 @@ BEGIN
         OR j.timezone IS DISTINCT FROM excluded.timezone OR j.payload IS DISTINCT FROM excluded.payload
     RETURNING j.job_id, j.organization_id, j.name
   ), alerted AS (
-    -- A report that fails for good must be heard of: each report job gets a failure rule.
+    -- A report that fails for good, or whose emails bounce (over 5%), must be
+    -- heard of: each report job gets a failure and a bounce_rate rule.
     INSERT INTO reporting.job_alerts (organization_id, job_id, name, alert_type, grace_period)
-    SELECT u.organization_id, u.job_id, u.name || ' failed', 'failure', interval '1 hour'
+    SELECT u.organization_id, u.job_id, u.name || ' ' || t.label, t.alert_type, interval '1 hour'
       FROM upserted u
-     WHERE NOT EXISTS (SELECT FROM reporting.job_alerts a WHERE a.job_id = u.job_id AND a.alert_type = 'failure')
+     CROSS JOIN (VALUES ('failure', 'failed'), ('bounce_rate', 'emails bouncing')) AS t (alert_type, label)
+     WHERE NOT EXISTS (SELECT FROM reporting.job_alerts a WHERE a.job_id = u.job_id AND a.alert_type = t.alert_type)
   ), retired AS (
     UPDATE reporting.scheduled_jobs j
        SET enabled = false
