@@ -1,4 +1,4 @@
-"""What the sender hands a channel and what it answers (api.claim_deliveries, api.record_delivery)."""
+"""What the sender hands a channel, and what the channel answers."""
 
 from dataclasses import dataclass, field
 from typing import Literal
