@@ -358,15 +358,16 @@ def build_email(
     day_start = _day_start(now)
     base_url = link_base_url.rstrip("/")
 
-    # Sizes from the report's file list; a file without one is read to measure it.
+    # Each file is read at most once; the sizes come from the report's file
+    # list, and a file listed without one is read to measure it.
     contents: dict[str, bytes] = {}
-    sizes = []
-    for f in files:
-        if f.bytes is None:
-            contents[f.key] = storage.open(f.key)
-            sizes.append(len(contents[f.key]))
-        else:
-            sizes.append(f.bytes)
+
+    def read(key: str) -> bytes:
+        if key not in contents:
+            contents[key] = storage.open(key)
+        return contents[key]
+
+    sizes = [f.bytes if f.bytes is not None else len(read(f.key)) for f in files]
     total = sum(sizes)
     attach = total < MAX_ATTACHMENT_BYTES
     links: list[DownloadLink] = []
@@ -394,9 +395,7 @@ def build_email(
         None,
     )
     if html_file and html_file.get("key"):
-        key = str(html_file["key"])
-        raw = contents.get(key)
-        document = (raw if raw is not None else storage.open(key)).decode("utf-8", "replace")
+        document = read(str(html_file["key"])).decode("utf-8", "replace")
     else:
         document = _fallback_html(delivery)
     top, footer = _html_blocks(delivery, links, links_until, unsubscribe, total)
@@ -419,9 +418,7 @@ def build_email(
     message.add_alternative(_wrap_html(document, top, footer), subtype="html")
     if attach:
         for f in files:
-            data = contents.get(f.key)
-            if data is None:
-                data = storage.open(f.key)
+            data = read(f.key)
             maintype, _, subtype = f.content_type.split(";")[0].strip().partition("/")
             message.add_attachment(
                 data,
