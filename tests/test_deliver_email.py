@@ -501,7 +501,7 @@ def test_smtp_server_down_defers(storage):
     assert "cannot reach" in outcome.error
 
 
-def test_smtp_password_is_not_sent_in_clear_to_another_machine(storage, smtp_server):
+def test_smtp_password_is_not_sent_in_clear_to_another_machine():
     transport = SmtpTransport("127.0.0.1", 25, username="u", password="p")
     session = transport._session  # the check happens before LOGIN
 
@@ -737,3 +737,25 @@ def test_transport_chain_from_the_environment(tmp_path):
     assert (smtp_t.port, smtp_t.security) == (465, "ssl")
     with pytest.raises(ValueError, match="NIGHTCAP_SMTP_TLS"):
         email_transport_from_env({"NIGHTCAP_SMTP_HOST": "h", "NIGHTCAP_SMTP_TLS": "maybe"})
+
+
+def test_a_transport_that_raises_does_not_stop_the_chain(storage, tmp_path):
+    class Broken:
+        name = "broken"
+
+        def send(self, message, delivery):
+            raise RuntimeError("a bug of its own")
+
+    transport = FailoverTransport([Broken(), OutboxTransport(tmp_path / "outbox")])
+    outcome = send(make_delivery(put_files(storage)), storage, transport)
+    assert outcome.outcome == "sent" and outcome.provider == "outbox"
+    assert "a bug of its own" in outcome.details["attempts"][0]["error"]
+    alone = send(make_delivery(put_files(storage)), storage, FailoverTransport([Broken()]))
+    assert alone.outcome == "deferred" and "RuntimeError" in alone.error
+
+
+def test_a_delivery_for_another_channel_is_refused(storage, tmp_path):
+    delivery = make_delivery(put_files(storage))
+    webhook = Delivery(**{**delivery.__dict__, "channel": "webhook"})
+    outcome = send(webhook, storage, OutboxTransport(tmp_path / "outbox"))
+    assert outcome.outcome == "failed" and "webhook" in outcome.error
