@@ -7,12 +7,21 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
+# print() writes the text and the newline separately, so two threads could
+# interleave their lines; one write under a lock keeps each line whole. The
+# lock is re-entrant: the signal handler logs too, and may run in the main
+# thread while that thread holds it.
+_WRITE_LOCK = threading.RLock()
+
 
 def log(event: str, **fields: Any) -> None:
     """One JSON object a line, on stderr: the time, the event, then its fields."""
     record = {"ts": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event}
     record.update(fields)
-    print(json.dumps(record, default=str), file=sys.stderr, flush=True)
+    line = json.dumps(record, default=str) + "\n"
+    with _WRITE_LOCK:
+        sys.stderr.write(line)
+        sys.stderr.flush()
 
 
 def stop_on_signals() -> threading.Event:
