@@ -100,6 +100,7 @@ def cmd_renderer(args: argparse.Namespace) -> int:
         poll_seconds=args.poll,
         grace_seconds=args.grace,
         once=args.once,
+        deliver=not args.no_deliver,
     )
     return daemon.run(options)
 
@@ -163,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     rend.add_argument(
         "--links-port", type=int, help="serve signed download links on this port (127.0.0.1)"
     )
+    rend.add_argument("--no-deliver", action="store_true", help="render only; send no deliveries")
     rend.set_defaults(func=cmd_renderer)
     sub.add_parser("psql", help="psql on the database; the rest of the line goes to psql")
     return parser

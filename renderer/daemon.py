@@ -53,6 +53,7 @@ class DaemonOptions:
     poll_seconds: float = 5.0
     grace_seconds: float = 30.0
     once: bool = False
+    deliver: bool = True
 
 
 def peak_memory_kb() -> int:
@@ -245,11 +246,31 @@ def run(
     *,
     storage: Storage | None = None,
     stop: threading.Event | None = None,
+    channels: dict | None = None,
 ) -> int:
-    """The daemon's loop; returns the exit status. Without `stop`, SIGTERM and SIGINT end it."""
+    """The daemon's loop; returns the exit status. Without `stop`, SIGTERM and SIGINT end it.
+
+    With options.deliver, a sender (renderer.sender) sends the deliveries of
+    completed reports: beside the renderer in a thread, or after it with --once.
+    """
     stop = stop_on_signals() if stop is None else stop
     storage = storage or default_storage()
     daemon = Renderer(options, storage, stop)
+    sender = None
+    if options.deliver:
+        from renderer.sender import Sender, default_channels
+
+        sender = Sender(
+            options.url,
+            options.worker,
+            channels if channels is not None else default_channels(storage),
+            stop,
+            listen_url=options.listen_url,
+            poll_seconds=options.poll_seconds,
+            once=options.once,
+        )
+        if not options.once:
+            threading.Thread(target=sender.run, name="sender", daemon=True).start()
     log(
         "renderer_started",
         worker=options.worker,
@@ -303,6 +324,8 @@ def run(
         while daemon.in_flight and time.monotonic() < deadline:
             time.sleep(0.05)
         daemon.release_unfinished()
+        if sender is not None and options.once and status == 0 and not stop.is_set():
+            sender.run()  # --once: send what the reports just rendered made due
         stop.set()
         listener.close()
         log("renderer_stopped", worker=options.worker, status=status)
