@@ -36,7 +36,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from renderer import db, metrics, queries
-from renderer.logs import log, stop_on_signals
+from renderer.logs import log, stop_on_signals, wait_for_notify
 from renderer.render_report import render_all
 from renderer.storage import Storage, default_storage, report_key
 
@@ -315,9 +315,7 @@ def run(
             if claimed and len(claimed) == free:
                 continue  # the queue may hold more: claim again once a slot frees
             # Idle or full: wait for a wake-up, a finished report, or the poll interval.
-            wait = 0.05 if daemon.in_flight else options.poll_seconds
-            for _ in listener.notifies(timeout=wait, stop_after=1):
-                pass
+            wait_for_notify(listener, 0.05 if daemon.in_flight else options.poll_seconds, stop)
     finally:
         daemon.pool.shutdown(wait=False, cancel_futures=True)
         deadline = time.monotonic() + options.grace_seconds

@@ -21,7 +21,7 @@ from psycopg.types.json import Jsonb
 
 from renderer import db, queries
 from renderer.delivery_types import Delivery, Outcome
-from renderer.logs import log
+from renderer.logs import log, wait_for_notify
 
 LISTEN_CHANNEL = "nightcap_deliveries"
 Channel = Callable[[Delivery], Outcome]
@@ -136,8 +136,7 @@ class Sender:
                     break
                 if claimed:
                     continue
-                for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
-                    pass
+                wait_for_notify(listener, self.poll_seconds, self.stop)
         finally:
             conn.close()
             listener.close()
