@@ -177,7 +177,7 @@ def measure_throughput(url: str, out: str, nights: list[dict], daemons: int) -> 
         "reports_per_minute_per_daemon": per_minute / daemons,
         "p50_ms": float(stats["p50_ms"]),
         "p95_ms": float(stats["p95_ms"]),
-        "peak_rss_mb": {r["worker"]: r["peak_kb"] / 1024 for r in rss},
+        "peak_rss_mb": {r["worker"]: (r["peak_kb"] or 0) / 1024 for r in rss},
         "attempts": {r["status"]: r["n"] for r in outcomes},
     }
 
