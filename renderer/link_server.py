@@ -213,6 +213,10 @@ class LinkHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.fail(HTTPStatus.NOT_FOUND, "not found", path, True)
             return
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            self.fail(HTTPStatus.LENGTH_REQUIRED, "send a Content-Length", path, True)
+            return
         length = self.headers.get("Content-Length", "0")
         if not length.isdigit() or int(length) > MAX_EVENT_BODY:
             self.close_connection = True
