@@ -1,6 +1,6 @@
 """Signed one-click unsubscribe links.
 
-`/unsubscribe?subscription=<id>&expires=<unix time>&signature=<hmac>`.
+`/unsubscribe?subscription=<id>&expires=<unix time>&signature=<hmac>`
 
 An email's List-Unsubscribe header carries one of these (RFC 8058). The
 signature is HMAC-SHA256, under the link secret (signed_links.link_secret()),
