@@ -154,6 +154,11 @@ def measure_throughput(url: str, out: str, nights: list[dict], daemons: int) -> 
             "  FROM reporting.report_generation_history WHERE generation_id = ANY(%s)",
             (ids,),
         ).fetchone()
+        outcomes = conn.execute(
+            "SELECT a.status, count(*) AS n FROM reporting.report_render_attempts a"
+            " WHERE a.generation_id = ANY(%s) GROUP BY 1 ORDER BY 1",
+            (ids,),
+        ).fetchall()
         rss = conn.execute(
             "SELECT a.worker, max(a.peak_memory_kb) AS peak_kb"
             "  FROM reporting.report_render_attempts a"
@@ -172,7 +177,8 @@ def measure_throughput(url: str, out: str, nights: list[dict], daemons: int) -> 
         "reports_per_minute_per_daemon": per_minute / daemons,
         "p50_ms": float(stats["p50_ms"]),
         "p95_ms": float(stats["p95_ms"]),
-        "peak_rss_mb": {r["worker"]: r["peak_kb"] / 1024 for r in rss},
+        "peak_rss_mb": {r["worker"]: (r["peak_kb"] or 0) / 1024 for r in rss},
+        "attempts": {r["status"]: r["n"] for r in outcomes},
     }
 
 
@@ -201,7 +207,7 @@ def main() -> None:
         " (aim 120 per core);"
         f" per report p50 {throughput['p50_ms']:.0f} ms, p95 {throughput['p95_ms']:.0f} ms;"
         f" peak RSS {', '.join(f'{v:.0f} MB' for v in throughput['peak_rss_mb'].values())}"
-        " (aim < 500 MB)"
+        f" (aim < 500 MB); render attempts {throughput['attempts']}"
     )
     out_file = Path(__file__).with_name("results.json")
     previous = json.loads(out_file.read_text()) if out_file.exists() else {}

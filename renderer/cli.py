@@ -90,7 +90,8 @@ def cmd_renderer(args: argparse.Namespace) -> int:
     if args.links_port is not None:
         from renderer.link_server import start_link_server
 
-        start_link_server(port=args.links_port)
+        # Download links, and the providers' events and unsubscribe links, which need the database.
+        start_link_server(port=args.links_port, events=True)
     url = settings.database_url()
     options = daemon.DaemonOptions(
         url=url,
@@ -100,6 +101,7 @@ def cmd_renderer(args: argparse.Namespace) -> int:
         poll_seconds=args.poll,
         grace_seconds=args.grace,
         once=args.once,
+        deliver=not args.no_deliver,
     )
     return daemon.run(options)
 
@@ -161,8 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rend.add_argument("--metrics-port", type=int, help="serve Prometheus /metrics on this port")
     rend.add_argument(
-        "--links-port", type=int, help="serve signed download links on this port (127.0.0.1)"
+        "--links-port",
+        type=int,
+        help="serve download links, email events and unsubscribing on this port (127.0.0.1)",
     )
+    rend.add_argument("--no-deliver", action="store_true", help="render only; send no deliveries")
     rend.set_defaults(func=cmd_renderer)
     sub.add_parser("psql", help="psql on the database; the rest of the line goes to psql")
     return parser

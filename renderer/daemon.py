@@ -36,7 +36,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from renderer import db, metrics, queries
-from renderer.logs import log, stop_on_signals
+from renderer.logs import log, stop_on_signals, wait_for_notify
 from renderer.render_report import render_all
 from renderer.storage import Storage, default_storage, report_key
 
@@ -53,6 +53,7 @@ class DaemonOptions:
     poll_seconds: float = 5.0
     grace_seconds: float = 30.0
     once: bool = False
+    deliver: bool = True
 
 
 def peak_memory_kb() -> int:
@@ -245,11 +246,31 @@ def run(
     *,
     storage: Storage | None = None,
     stop: threading.Event | None = None,
+    channels: dict | None = None,
 ) -> int:
-    """The daemon's loop; returns the exit status. Without `stop`, SIGTERM and SIGINT end it."""
+    """The daemon's loop; returns the exit status. Without `stop`, SIGTERM and SIGINT end it.
+
+    With options.deliver, a sender (renderer.sender) sends the deliveries of
+    completed reports: beside the renderer in a thread, or after it with --once.
+    """
     stop = stop_on_signals() if stop is None else stop
     storage = storage or default_storage()
     daemon = Renderer(options, storage, stop)
+    sender = None
+    if options.deliver:
+        from renderer.sender import Sender, default_channels
+
+        sender = Sender(
+            options.url,
+            options.worker,
+            channels if channels is not None else default_channels(storage),
+            stop,
+            listen_url=options.listen_url,
+            poll_seconds=options.poll_seconds,
+            once=options.once,
+        )
+        if not options.once:
+            threading.Thread(target=sender.run, name="sender", daemon=True).start()
     log(
         "renderer_started",
         worker=options.worker,
@@ -294,15 +315,15 @@ def run(
             if claimed and len(claimed) == free:
                 continue  # the queue may hold more: claim again once a slot frees
             # Idle or full: wait for a wake-up, a finished report, or the poll interval.
-            wait = 0.05 if daemon.in_flight else options.poll_seconds
-            for _ in listener.notifies(timeout=wait, stop_after=1):
-                pass
+            wait_for_notify(listener, 0.05 if daemon.in_flight else options.poll_seconds, stop)
     finally:
         daemon.pool.shutdown(wait=False, cancel_futures=True)
         deadline = time.monotonic() + options.grace_seconds
         while daemon.in_flight and time.monotonic() < deadline:
             time.sleep(0.05)
         daemon.release_unfinished()
+        if sender is not None and options.once and status == 0 and not stop.is_set():
+            sender.run()  # --once: send what the reports just rendered made due
         stop.set()
         listener.close()
         log("renderer_stopped", worker=options.worker, status=status)

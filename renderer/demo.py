@@ -179,21 +179,38 @@ REPORT_COLUMNS = (
 
 
 def reports(conn: psycopg.Connection) -> list[dict]:
-    """Each demo organization's last Daily Summary and Weekly Summary, generated in SQL."""
+    """Subscribe the demo recipients, then run each organization's report jobs now.
+
+    The runs go through the job engine as the 22:00 and Monday 09:00 runs do
+    (api.enqueue_run, api.work): the Daily Summary of the last complete
+    trading day and the Weekly Summary of the last week, generated in SQL.
+    """
     slugs = [org.slug for org in DEMO_ORGANIZATIONS]
-    made = []
-    for request in conn.execute(queries.load("demo_report_requests"), {"slugs": slugs}).fetchall():
-        with conn.transaction():
-            generation_id = conn.execute(queries.load("demo_generate_report"), request).fetchone()[
-                "generation_id"
-            ]
-        row = conn.execute(
-            queries.load("demo_report_headline"), {"generation_id": generation_id}
-        ).fetchone()
-        made.append({"organization": request["organization"], **row})
-    return made
+    with conn.transaction():
+        conn.execute(queries.load("demo_recipients"), {"slugs": slugs})
+    with conn.transaction():
+        runs = [
+            r["run_id"] for r in conn.execute(queries.load("demo_report_runs"), {"slugs": slugs})
+        ]
+    with conn.transaction():
+        worked = conn.execute(queries.load("demo_work")).fetchall()
+    failed = [w for w in worked if w["run_id"] in runs and w["status"] != "succeeded"]
+    if failed:
+        raise RuntimeError(f"report runs failed: {failed}")
+    return conn.execute(queries.load("demo_reports_made"), {"run_ids": runs}).fetchall()
 
 
+DELIVERY_COLUMNS = (
+    "delivery_id",
+    "generation_id",
+    "report",
+    "role",
+    "channel",
+    "destination",
+    "status",
+    "provider",
+    "formats",
+)
 FILE_COLUMNS = (
     "generation_id",
     "report",
@@ -206,8 +223,8 @@ FILE_COLUMNS = (
 )
 
 
-def render(url: str | None, made: list[dict]) -> list[dict]:
-    """Render the queued reports into out/ with the renderer daemon, once; their files."""
+def render(url: str | None, made: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Render the queued reports with the daemon, once, and send them: files, deliveries."""
     from renderer import daemon
     from renderer.storage import default_storage
 
@@ -220,7 +237,9 @@ def render(url: str | None, made: list[dict]) -> list[dict]:
         raise RuntimeError(f"the renderer stopped with status {status}:\n{log.getvalue()}")
     ids = [r["generation_id"] for r in made]
     with db.connect(url) as conn:
-        return conn.execute(queries.load("demo_report_files"), {"ids": ids}).fetchall()
+        files = conn.execute(queries.load("demo_report_files"), {"ids": ids}).fetchall()
+        deliveries = conn.execute(queries.load("demo_deliveries"), {"ids": ids}).fetchall()
+    return files, deliveries
 
 
 def headline(conn: psycopg.Connection, day: date) -> list[dict]:
@@ -243,7 +262,7 @@ def run(url: str | None = None) -> str:
     with db.connect(url) as conn:
         text = describe(conn)
         made = reports(conn)
-    files = render(url, made)
+    files, deliveries = render(url, made)
     return "\n".join(
         [
             text,
@@ -254,6 +273,10 @@ def run(url: str | None = None) -> str:
             "",
             "Rendered by the renderer daemon (nightcap renderer --once) into out/reports/:",
             format_table(files, FILE_COLUMNS),
+            "",
+            "Delivered (reporting.report_delivery_history; email goes to out/outbox/"
+            " unless RESEND_API_KEY, SENDGRID_API_KEY or NIGHTCAP_SMTP_HOST is set):",
+            format_table(deliveries, DELIVERY_COLUMNS) if deliveries else "(no deliveries)",
         ]
     )
 

@@ -1,4 +1,6 @@
-"""The download-link server: `GET /files/<key>?expires=&signature=` from a Storage.
+"""The renderer's HTTP server: download links, email providers' events, unsubscribing.
+
+`GET /files/<key>?expires=&signature=` serves a file from a Storage.
 
 200 with the file, its Content-Type and Content-Disposition for a valid link;
 403 for an expired, altered or malformed link; 404 for anything else (another
@@ -6,21 +8,55 @@ path, a file that is not there, a key that would leave the store). The key is
 taken only from a link whose signature is right, and the store refuses keys
 outside its root, so nothing else on the machine can be served.
 
+With events enabled (start_link_server(events=True): a database to write to,
+DATABASE_URL or the local cluster unless database_url is given), also:
+
+- `POST /events/resend` and `POST /events/sendgrid`: the providers' event
+  webhooks (renderer/provider_events.py checks their signatures; secrets from
+  RESEND_WEBHOOK_SECRET and SENDGRID_WEBHOOK_PUBLIC_KEY). Unsigned, wrongly
+  signed or stale requests get 401 and change nothing; a provider whose secret
+  is not configured gets 503 (it retries later). Each tracked event goes to
+  api.record_provider_event; events for messages nightcap did not send are
+  acknowledged and skipped. 200 with the counts; 503 when the database cannot
+  be reached, so the provider sends the batch again (applying an event twice
+  changes nothing: statuses only move forward).
+- `GET /unsubscribe?subscription=&expires=&signature=`: a page with a button
+  (no side effect, since link scanners follow links) that POSTs to the same URL;
+  `POST` there (RFC 8058 one-click, `List-Unsubscribe=One-Click`) pauses the
+  subscription with api.pause_subscription. An altered, expired or malformed
+  link gets 403.
+
+Each request that needs the database opens its own short autocommit
+connection, so the server holds nothing open between requests and works
+through a transaction-mode pooler.
+
 Standard library only (ThreadingHTTPServer). The daemon starts it in a
 background thread with start_link_server() and stops it with .stop(); on its
 own: `python -m renderer.link_server` (NIGHTCAP_LINK_HOST / NIGHTCAP_LINK_PORT,
-default 127.0.0.1:8765; NIGHTCAP_STORAGE_DIR). One JSON log line per request on
-stderr, without the signature.
+default 127.0.0.1:8765; NIGHTCAP_STORAGE_DIR; NIGHTCAP_EVENTS=1 for the
+events). One JSON log line per request on stderr, without signatures.
 """
 
+import html
+import json
+import os
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from renderer import signed_links
+import psycopg
+from cryptography.hazmat.primitives.asymmetric import ec
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from renderer import provider_events, settings, signed_links, unsubscribe_links
 from renderer.logs import log
+from renderer.provider_events import PayloadError, ProviderEvent, SignatureError
+from renderer.queries import load
 from renderer.signed_links import LinkError
 from renderer.storage import (
     NotFoundError,
@@ -34,6 +70,57 @@ from renderer.storage import (
 INLINE_EXTENSIONS = {"pdf", "html"}
 # The HTML reports have inline styles and data: images, never scripts.
 HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
+# The unsubscribe pages: inline style, and a form that posts back here only.
+PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
+EVENTS_PREFIX = "/events/"
+MAX_EVENT_BODY = 5 * 1024 * 1024
+UNSUBSCRIBE_REASON = "one-click unsubscribe"
+UNSUBSCRIBE_ACTOR = "unsubscribe-link"
+
+
+@dataclass(frozen=True)
+class EventsConfig:
+    """What the events and unsubscribe endpoints need; see events_config()."""
+
+    database_url: str
+    resend_secret: str | None = None  # "whsec_<base64>"
+    sendgrid_key: ec.EllipticCurvePublicKey | None = None
+    tolerance_s: float = provider_events.DEFAULT_TOLERANCE_S
+
+
+def events_config(database_url: str | None = None) -> EventsConfig:
+    """From the environment: RESEND_WEBHOOK_SECRET, SENDGRID_WEBHOOK_PUBLIC_KEY (either may be
+    unset: that provider's endpoint then answers 503), and the database (DATABASE_URL or the
+    local cluster, unless given). A secret that is set but unreadable raises ValueError."""
+    resend = os.environ.get("RESEND_WEBHOOK_SECRET") or None
+    if resend is not None:
+        provider_events.svix_key(resend)  # fail at start, not at the first event
+    sendgrid = os.environ.get("SENDGRID_WEBHOOK_PUBLIC_KEY") or None
+    return EventsConfig(
+        database_url=database_url or settings.database_url(),
+        resend_secret=resend,
+        sendgrid_key=provider_events.load_sendgrid_key(sendgrid) if sendgrid else None,
+    )
+
+
+def unsubscribe_page(title: str, message: str, form_action: str | None = None) -> bytes:
+    button = ""
+    if form_action is not None:
+        button = (
+            f'<form method="post" action="{html.escape(form_action, quote=True)}">'
+            '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+            '<button type="submit">Unsubscribe</button></form>'
+        )
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;"
+        "padding:0 1rem;color:#1a202c}button{font-size:1rem;padding:.5rem 1.25rem}</style>"
+        f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>{button}"
+        "</body></html>"
+    )
+    return page.encode("utf-8")
 
 
 def content_disposition(key: str) -> str:
@@ -48,11 +135,29 @@ def content_disposition(key: str) -> str:
 class LinkServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], storage: Storage, secret: bytes) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        storage: Storage,
+        secret: bytes,
+        events: EventsConfig | None = None,
+    ) -> None:
         super().__init__(address, LinkHandler)
         self.storage = storage
         self.secret = secret
+        self.events = events
         self._thread: threading.Thread | None = None
+
+    def connect(self) -> psycopg.Connection:
+        """A short autocommit connection for one request."""
+        assert self.events is not None
+        return psycopg.connect(
+            self.events.database_url,
+            autocommit=True,
+            row_factory=dict_row,
+            connect_timeout=5,
+            application_name="nightcap-events",
+        )
 
     @property
     def port(self) -> int:
@@ -87,6 +192,7 @@ class LinkHandler(BaseHTTPRequestHandler):
     server: LinkServer
     server_version = "nightcap"
     protocol_version = "HTTP/1.1"
+    route = ""  # the path of a POST, without its query (which may hold a signature)
 
     def do_GET(self) -> None:
         self.respond(send_body=True)
@@ -94,8 +200,37 @@ class LinkHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self.respond(send_body=False)
 
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path
+        routes: dict[str, Callable[[bytes], None]] = {
+            "/events/resend": self.resend_events,
+            "/events/sendgrid": self.sendgrid_events,
+            unsubscribe_links.PATH: self.unsubscribe,
+        }
+        self.route = path
+        handler = routes.get(path) if self.server.events is not None else None
+        if handler is None:
+            self.close_connection = True
+            self.fail(HTTPStatus.NOT_FOUND, "not found", path, True)
+            return
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            self.fail(HTTPStatus.LENGTH_REQUIRED, "send a Content-Length", path, True)
+            return
+        length = self.headers.get("Content-Length", "0")
+        if not length.isdigit() or int(length) > MAX_EVENT_BODY:
+            self.close_connection = True
+            self.fail(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large or unreadable", path, True
+            )
+            return
+        handler(self.rfile.read(int(length)))
+
     def respond(self, send_body: bool) -> None:
         path = urlsplit(self.path).path
+        if path == unsubscribe_links.PATH and self.server.events is not None:
+            self.unsubscribe_form(send_body)
+            return
         if not path.startswith(signed_links.PREFIX):
             self.fail(HTTPStatus.NOT_FOUND, "not found", path, send_body)
             return
@@ -140,6 +275,182 @@ class LinkHandler(BaseHTTPRequestHandler):
         if send_body:
             self.wfile.write(body)
 
+    def send(
+        self, status: HTTPStatus, body: bytes, content_type: str, send_body: bool = True
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if content_type.startswith("text/html"):
+            self.send_header("Content-Security-Policy", PAGE_POLICY)
+            self.send_header("Referrer-Policy", "no-referrer")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def lower_headers(self) -> dict[str, str]:
+        return {name.lower(): value for name, value in self.headers.items()}
+
+    # -- provider events -------------------------------------------------------
+
+    def resend_events(self, body: bytes) -> None:
+        events = self.server.events
+        assert events is not None
+        if events.resend_secret is None:
+            self.fail(
+                HTTPStatus.SERVICE_UNAVAILABLE, "RESEND_WEBHOOK_SECRET is not set", self.route, True
+            )
+            return
+        try:
+            svix_id = provider_events.verify_svix(
+                self.lower_headers(), body, events.resend_secret, tolerance_s=events.tolerance_s
+            )
+        except SignatureError as exc:
+            self.fail(
+                HTTPStatus.UNAUTHORIZED, "invalid signature", self.route, True, reason=str(exc)
+            )
+            return
+        self.apply_events("resend", lambda: provider_events.resend_events(body, svix_id))
+
+    def sendgrid_events(self, body: bytes) -> None:
+        events = self.server.events
+        assert events is not None
+        if events.sendgrid_key is None:
+            self.fail(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                "SENDGRID_WEBHOOK_PUBLIC_KEY is not set",
+                self.route,
+                True,
+            )
+            return
+        try:
+            provider_events.verify_sendgrid(
+                self.lower_headers(), body, events.sendgrid_key, tolerance_s=events.tolerance_s
+            )
+        except SignatureError as exc:
+            self.fail(
+                HTTPStatus.UNAUTHORIZED, "invalid signature", self.route, True, reason=str(exc)
+            )
+            return
+        self.apply_events("sendgrid", lambda: provider_events.sendgrid_events(body))
+
+    def apply_events(self, provider: str, read: Callable[[], list[ProviderEvent]]) -> None:
+        """Each event to api.record_provider_event, in its own transaction; 200 with counts."""
+        try:
+            batch = read()
+        except PayloadError as exc:
+            self.fail(HTTPStatus.BAD_REQUEST, str(exc), self.route, True)
+            return
+        counts = {"applied": 0, "unknown": 0, "refused": 0}
+        try:
+            if batch:
+                with self.server.connect() as conn:
+                    for event in batch:
+                        counts[self.apply_event(conn, event)] += 1
+        except psycopg.OperationalError as exc:
+            # The database is down or the transaction must be retried: the provider sends again.
+            log("provider_events_deferred", provider=provider, error=str(exc).strip(), **counts)
+            self.fail(HTTPStatus.SERVICE_UNAVAILABLE, "try again later", self.route, True)
+            return
+        result = {"provider": provider, "received": len(batch), **counts}
+        log("provider_events", **result)
+        self.send(HTTPStatus.OK, json.dumps(result).encode(), "application/json")
+
+    def apply_event(self, conn: psycopg.Connection, event: ProviderEvent) -> str:
+        try:
+            row = conn.execute(
+                load("events_record_provider_event"),
+                {
+                    "provider": event.provider,
+                    "provider_message_id": event.provider_message_id,
+                    "event": event.event,
+                    "occurred_at": event.occurred_at,
+                    "details": Jsonb(event.details),
+                },
+            ).fetchone()
+        except psycopg.errors.NoDataFound:
+            # Not a message nightcap sent (the account sends others too): acknowledged, skipped.
+            return "unknown"
+        except psycopg.OperationalError:
+            raise
+        except psycopg.Error as exc:
+            log(
+                "provider_event_refused",
+                provider=event.provider,
+                provider_message_id=event.provider_message_id,
+                provider_event=event.event,
+                sqlstate=exc.sqlstate,
+                error=str(exc).strip(),
+            )
+            return "refused"
+        log(
+            "provider_event",
+            provider=event.provider,
+            provider_message_id=event.provider_message_id,
+            provider_event=event.event,
+            delivery_id=row["delivery_id"] if row else None,
+        )
+        return "applied"
+
+    # -- unsubscribe -----------------------------------------------------------
+
+    def verified_subscription(self, send_body: bool = True) -> int | None:
+        """The subscription a valid unsubscribe link names; None after answering 403."""
+        try:
+            return unsubscribe_links.verify_unsubscribe(self.path, self.server.secret)
+        except LinkError as exc:
+            page = unsubscribe_page(
+                "This unsubscribe link does not work",
+                "It was altered or has expired. Use the link in a more recent report email.",
+            )
+            self.send(HTTPStatus.FORBIDDEN, page, "text/html; charset=utf-8", send_body)
+            log("unsubscribe_refused", status=403, reason=type(exc).__name__)
+            return None
+
+    def unsubscribe_form(self, send_body: bool) -> None:
+        """GET: a page whose button POSTs back; following the link changes nothing."""
+        subscription_id = self.verified_subscription(send_body)
+        if subscription_id is None:
+            return
+        page = unsubscribe_page(
+            "Unsubscribe from this report?",
+            "You will stop receiving this scheduled report by email. "
+            "Your other reports are not affected.",
+            form_action=self.path,
+        )
+        self.send(HTTPStatus.OK, page, "text/html; charset=utf-8", send_body)
+        log("unsubscribe_form", subscription_id=subscription_id)
+
+    def unsubscribe(self, _body: bytes) -> None:
+        """POST (RFC 8058 one-click, or the page's button): pauses the subscription."""
+        subscription_id = self.verified_subscription()
+        if subscription_id is None:
+            return
+        try:
+            with self.server.connect() as conn, conn.transaction():
+                conn.execute(load("events_set_actor"), {"actor": UNSUBSCRIBE_ACTOR})
+                conn.execute(
+                    load("events_pause_subscription"),
+                    {"subscription_id": subscription_id, "reason": UNSUBSCRIBE_REASON},
+                )
+        except psycopg.errors.NoDataFound:
+            page = unsubscribe_page("Nothing to unsubscribe", "This subscription no longer exists.")
+            self.send(HTTPStatus.NOT_FOUND, page, "text/html; charset=utf-8")
+            log("unsubscribe_unknown", subscription_id=subscription_id, status=404)
+            return
+        except psycopg.Error as exc:
+            page = unsubscribe_page("Please try again", "We could not unsubscribe you just now.")
+            self.send(HTTPStatus.SERVICE_UNAVAILABLE, page, "text/html; charset=utf-8")
+            log("unsubscribe_failed", subscription_id=subscription_id, error=str(exc).strip())
+            return
+        page = unsubscribe_page(
+            "You are unsubscribed", "You will no longer receive this report by email."
+        )
+        self.send(HTTPStatus.OK, page, "text/html; charset=utf-8")
+        log("unsubscribed", subscription_id=subscription_id, status=200)
+
     def version_string(self) -> str:
         return self.server_version
 
@@ -152,18 +463,29 @@ def start_link_server(
     secret: bytes | None = None,
     host: str | None = None,
     port: int | None = None,
+    *,
+    events: bool | EventsConfig = False,
+    database_url: str | None = None,
 ) -> LinkServer:
-    """Serves links in a background thread; port 0 picks a free port (see .port)."""
+    """Serves links in a background thread; port 0 picks a free port (see .port).
+
+    events=True adds the provider-event and unsubscribe endpoints, configured
+    by events_config(database_url); or pass an EventsConfig.
+    """
+    config = events if isinstance(events, EventsConfig) else None
+    if events is True:
+        config = events_config(database_url)
     server = LinkServer(
         (host or signed_links.link_host(), signed_links.link_port() if port is None else port),
         storage if storage is not None else default_storage(),
         secret if secret is not None else signed_links.link_secret(),
+        config,
     )
     return server.start()
 
 
 def main() -> None:
-    server = start_link_server()
+    server = start_link_server(events=os.environ.get("NIGHTCAP_EVENTS", "") not in ("", "0"))
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -1,9 +1,10 @@
-"""Structured logs: one JSON object a line on stderr, for the daemons."""
+"""What the daemons share: JSON log lines on stderr, signal handling, waiting for a NOTIFY."""
 
 import json
 import signal
 import sys
 import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,3 +36,20 @@ def stop_on_signals() -> threading.Event:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, handle)
     return stop
+
+
+def wait_for_notify(listener, seconds: float, stop: threading.Event) -> bool:
+    """Wait up to `seconds` for one NOTIFY on `listener`; True if one came.
+
+    Waits in half-second slices, so a stop (SIGTERM) is seen within half a
+    second even when the poll interval is long; a NOTIFY still ends the wait
+    at once.
+    """
+    deadline = time.monotonic() + seconds
+    while not stop.is_set():
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        for _ in listener.notifies(timeout=min(0.5, remaining), stop_after=1):
+            return True
+    return False

@@ -220,3 +220,16 @@ def test_the_rendered_files_show_the_snapshots_figures(club, tmp_path):
     assert gross and all("£" in c.number_format for c in gross)
     conversion = [c for c in cells if isinstance(c.value, float) and abs(c.value - 0.825) < 1e-9]
     assert conversion and all("%" in c.number_format for c in conversion)
+
+
+def test_an_idle_daemon_with_a_long_poll_stops_at_once_on_sigterm(club, tmp_path):
+    daemon = renderer(club, tmp_path, "--poll", "60")
+    while json.loads(daemon.stderr.readline())["event"] != "renderer_started":
+        pass
+    time.sleep(1)  # waiting for a NOTIFY, up to a minute
+    started = time.monotonic()
+    daemon.send_signal(signal.SIGTERM)
+    _, err = daemon.communicate(timeout=20)
+    assert daemon.returncode == 0, err
+    assert time.monotonic() - started < 5
+    assert events(err)[-1]["event"] == "renderer_stopped"

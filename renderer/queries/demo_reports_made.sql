@@ -1,5 +1,5 @@
--- A generated report's id, status and headline figures.
-SELECT h.generation_id, h.template_key AS report, h.status, h.period_start, h.period_end,
+-- The reports the demo's runs generated: ids and headline figures.
+SELECT o.name AS organization, h.generation_id, h.template_key AS report, h.status, h.period_start, h.period_end,
        (h.summary ->> 'gross_revenue')::numeric AS gross_revenue,
        (h.summary ->> 'net_revenue')::numeric AS net_revenue,
        (h.summary ->> 'bookings_total')::integer AS bookings,
@@ -9,4 +9,6 @@ SELECT h.generation_id, h.template_key AS report, h.status, h.period_start, h.pe
        h.generation_ms,
        h.summary ->> 'headline' AS headline
   FROM reporting.report_generation_history h
- WHERE h.generation_id = %(generation_id)s
+  JOIN venue.organizations o USING (organization_id)
+ WHERE h.run_id = ANY (%(run_ids)s)
+ ORDER BY o.name, h.template_key
