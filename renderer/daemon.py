@@ -266,6 +266,7 @@ def run(
             channels if channels is not None else default_channels(storage),
             stop,
             listen_url=options.listen_url,
+            lease_seconds=options.lease_seconds,
             poll_seconds=options.poll_seconds,
             once=options.once,
         )

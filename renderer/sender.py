@@ -120,8 +120,6 @@ class Sender:
         listener.execute(f"LISTEN {LISTEN_CHANNEL}")
         try:
             while not self.stop.is_set():
-                if not self.channels:
-                    break
                 try:
                     claimed = self.claim(conn)
                 except psycopg.OperationalError as exc:
@@ -143,30 +141,16 @@ class Sender:
 
 
 def default_channels(storage) -> dict[str, Channel]:
-    """The channels with their transports and secrets from the environment."""
+    """The channels, with their transports and secrets read once from the environment."""
     from renderer import signed_links
+    from renderer.deliver_email import email_channel_from_env
+    from renderer.deliver_slack import send_slack
+    from renderer.deliver_webhook import send_webhook
 
     secret = signed_links.link_secret()
     base_url = signed_links.link_base_url()
-    channels: dict[str, Channel] = {}
-    try:
-        from renderer.deliver_email import send_email
-        from renderer.email_transports import email_transport_from_env
-
-        transport = email_transport_from_env()
-        channels["email"] = lambda d: send_email(d, storage, transport)
-    except ImportError as exc:  # a channel not built into this release stays queued
-        log("channel_unavailable", channel="email", error=str(exc))
-    try:
-        from renderer.deliver_webhook import send_webhook
-
-        channels["webhook"] = lambda d: send_webhook(d, secret=secret, link_base_url=base_url)
-    except ImportError as exc:
-        log("channel_unavailable", channel="webhook", error=str(exc))
-    try:
-        from renderer.deliver_slack import send_slack
-
-        channels["slack"] = lambda d: send_slack(d, secret=secret, link_base_url=base_url)
-    except ImportError as exc:
-        log("channel_unavailable", channel="slack", error=str(exc))
-    return channels
+    return {
+        "email": email_channel_from_env(storage),
+        "webhook": lambda d: send_webhook(d, secret=secret, link_base_url=base_url),
+        "slack": lambda d: send_slack(d, secret=secret, link_base_url=base_url),
+    }
