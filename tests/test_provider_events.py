@@ -218,6 +218,43 @@ def test_a_signed_resend_bounce_bounces_the_delivery_and_counts_against_the_reci
     assert events == 1
 
 
+def test_at_the_threshold_a_signed_hard_bounce_suppresses_the_recipient_and_ends_retries(
+    world: World,
+) -> None:
+    with psycopg.connect(world.url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE venue.organizations o SET bounce_suppression_threshold = 1"
+            "  FROM reporting.report_delivery_history d"
+            " WHERE d.delivery_id = %s AND o.organization_id = d.organization_id",
+            [world.resend_delivery],
+        )
+    body = json.dumps(BOUNCE).encode()
+    status, answer = request(
+        world.server, "POST", "/events/resend", body, svix_headers(body, int(time.time()))
+    )
+    assert status == 200, answer
+    with psycopg.connect(world.url, row_factory=dict_row) as conn:
+        row = conn.execute(
+            "SELECT d.status, d.next_attempt_at, r.suppressed_at IS NOT NULL AS suppressed,"
+            "       r.suppression_reason"
+            "  FROM reporting.report_delivery_history d"
+            "  JOIN reporting.report_recipients r USING (organization_id, recipient_id)"
+            " WHERE d.delivery_id = %s",
+            [world.resend_delivery],
+        ).fetchone()
+        claimable = conn.execute(
+            "SELECT count(*) AS n FROM api.claim_deliveries('sender-x', 100)"
+            " WHERE delivery_id = %s",
+            [world.resend_delivery],
+        ).fetchone()
+    assert (row["status"], row["next_attempt_at"], row["suppressed"]) == ("bounced", None, True)
+    assert (
+        row["suppression_reason"]
+        == "The recipient's mailbox does not exist. (1 bounce or complaint)"
+    )
+    assert claimable["n"] == 0
+
+
 def test_unsigned_wrongly_signed_or_stale_resend_events_get_401_and_change_nothing(
     world: World,
 ) -> None:

@@ -14,7 +14,9 @@ AS $fn$
          suppressed_at = CASE WHEN r.suppressed_at IS NULL AND r.bounce_count + 1 >= o.bounce_suppression_threshold
                               THEN clock_timestamp() ELSE r.suppressed_at END,
          suppression_reason = CASE WHEN r.suppressed_at IS NULL AND r.bounce_count + 1 >= o.bounce_suppression_threshold
-                                   THEN format('%s (%s bounces or complaints)', p_reason, r.bounce_count + 1)
+                                   THEN format('%s (%s)', p_reason,
+                                               CASE WHEN r.bounce_count = 0 THEN '1 bounce or complaint'
+                                                    ELSE (r.bounce_count + 1) || ' bounces or complaints' END)
                                    ELSE r.suppression_reason END
     FROM venue.organizations o
    WHERE r.organization_id = p_organization_id AND r.recipient_id = p_recipient_id
