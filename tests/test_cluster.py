@@ -69,7 +69,7 @@ def test_db_up_creates_a_migrated_cluster_with_pg_cron_and_is_idempotent(cluster
         extensions = {r[0] for r in conn.execute("SELECT extname FROM pg_extension")}
         assert {"pg_cron", "pgtap"} <= extensions
         assert conn.execute("SELECT version_num FROM internal.alembic_version").fetchone() == (
-            "0013",
+            "0015",
         )
         assert conn.execute("SELECT jobname FROM cron.job ORDER BY 1").fetchall() == [
             ("nightcap-tick",),

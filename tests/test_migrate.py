@@ -66,7 +66,7 @@ def test_downgrade_then_upgrade_restores_the_same_schema(migrated_db):
 
 def test_second_migrate_applies_nothing(migrated_db):
     result = migrate(migrated_db)
-    assert result.revision == "0013"
+    assert result.revision == "0015"
     assert result.applied == []
     assert result.unchanged == len(object_files())
 
