@@ -42,6 +42,11 @@ cluster (`nightcap db up`): the databases are made as its superuser. Prints a
 table and writes bench/results.json.
 
     .venv/bin/python -m bench.claim [--runs 3] [--jobs 20000] [--workers 2] [--batch 50]
+                                    [--databases nightcap_bench_claim]
+
+--databases names the three databases (NAME, NAME_procrastinate, NAME_pgqueuer),
+so that two checkouts can measure on one cluster without dropping each
+other's; they are dropped again at the end unless --keep.
 """
 
 import argparse
@@ -64,11 +69,7 @@ from renderer import db
 from renderer.migrate import migrate
 
 OWNER = "nightcap"
-DATABASES = {
-    "nightcap": "nightcap_bench_claim",
-    "procrastinate": "nightcap_bench_claim_procrastinate",
-    "pgqueuer": "nightcap_bench_claim_pgqueuer",
-}
+DATABASES = {"nightcap": "", "procrastinate": "_procrastinate", "pgqueuer": "_pgqueuer"}
 BARRIER_TIMEOUT = 120  # seconds: a worker that cannot set itself up fails the run
 
 # -- nightcap ------------------------------------------------------------------
@@ -424,26 +425,37 @@ def one_run(
     return seconds, commit
 
 
-def fresh_databases(cluster) -> dict[str, str]:
-    """Drop and create the three databases, install each system's schema; their owner URLs."""
-    admin = cluster.admin_conninfo()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        for name in DATABASES.values():
+def database_names(base: str) -> dict[str, str]:
+    """Each system's database, named after `base`."""
+    return {system: base + suffix for system, suffix in DATABASES.items()}
+
+
+def drop_databases(cluster, names: dict[str, str]) -> None:
+    with psycopg.connect(cluster.admin_conninfo(), autocommit=True) as conn:
+        for name in names.values():
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+def fresh_databases(cluster, names: dict[str, str]) -> dict[str, str]:
+    """Drop and create the three databases, install each system's schema; their owner URLs."""
+    admin = cluster.admin_conninfo()
+    drop_databases(cluster, names)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        for name in names.values():
             conn.execute(
                 sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE template0").format(
                     sql.Identifier(name), sql.Identifier(OWNER)
                 )
             )
-    urls = {system: cluster.url(name) for system, name in DATABASES.items()}
+    urls = {system: cluster.url(name) for system, name in names.items()}
     migrate(urls["nightcap"])
     procrastinate_install(urls["procrastinate"])
     pgqueuer_install(urls["pgqueuer"])
     # Leave autovacuum nothing to do in the new databases during the first run
     # (as the superuser: the owner may not vacuum the shared catalogs).
-    for name in DATABASES.values():
+    for name in names.values():
         with psycopg.connect(make_conninfo(admin, dbname=name), autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
     return urls
@@ -461,13 +473,28 @@ def main() -> None:
         choices=list(FIGURES),
         help="measure only these figures (bench/results.json is then left alone)",
     )
+    parser.add_argument(
+        "--databases",
+        default="nightcap_bench_claim",
+        help="name of nightcap's database; the peers' get _procrastinate and _pgqueuer after it",
+    )
+    parser.add_argument("--keep", action="store_true", help="leave the databases in place")
     args = parser.parse_args()
 
     from renderer.cluster import LocalCluster
 
     cluster = LocalCluster.load()
+    names = database_names(args.databases)
+    try:
+        measure(args, cluster, fresh_databases(cluster, names))
+    finally:
+        if not args.keep:
+            drop_databases(cluster, names)
+
+
+def measure(args: argparse.Namespace, cluster, urls: dict[str, str]) -> None:
+    """Every figure --runs times; prints the table and writes bench/results.json."""
     admin = cluster.admin_conninfo()
-    urls = fresh_databases(cluster)
     versions = {p: version(p) for p in ("procrastinate", "pgqueuer", "asyncpg", "psycopg")}
     print(
         f"{args.jobs:,} no-op jobs, {args.workers} worker processes, batch {args.batch};"

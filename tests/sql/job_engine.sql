@@ -4,7 +4,7 @@
 -- input refused with nothing changed. Lease and retry times are clock times,
 -- so the tests move a run's clock columns into the past instead of sleeping.
 BEGIN;
-SELECT plan(89);
+SELECT plan(94);
 
 -- Only this file's runs are in play. The seeded system calendar is switched
 -- off, which also keeps pg_cron's ticker (it runs in the test database) from
@@ -362,6 +362,33 @@ SELECT throws_ok(
   '55000', NULL, 'reporting done a run another worker holds: 55000, and no claim');
 SELECT is(pg_temp.state(pg_temp.run('batch', '2026-06-05 05:00Z')), '(running,1,wb)', 'wb still holds it');
 SELECT throws_ok('SELECT api.complete_job(NULL)', '22004', NULL, 'complete_job without a run id: 22004');
+
+-- The one-at-a-time claim (p_limit 1) has statements of its own, and looks
+-- first whether any lease has expired: wb's lease on the 06-05 run expires,
+-- and a claim of one run takes it back and hands it out in the same call.
+UPDATE reporting.job_runs SET lease_expires_at = clock_timestamp() - interval '1 second'
+ WHERE run_id = pg_temp.run('batch', '2026-06-05 05:00Z');
+SELECT results_eq(
+  $$SELECT scheduled_for, attempt FROM api.claim_jobs('w9', '{report}', 1)$$,
+  $$VALUES ('2026-06-05 05:00Z'::timestamptz, 2)$$,
+  'a claim of one run takes back the expired lease first and hands that run out as attempt 2');
+SELECT is(
+  (SELECT array_agg((h.attempt, h.status, h.worker)::text ORDER BY h.attempt)
+     FROM reporting.job_execution_history h WHERE h.run_id = pg_temp.run('batch', '2026-06-05 05:00Z'))
+  || pg_temp.state(pg_temp.run('batch', '2026-06-05 05:00Z')),
+  '{"(1,lease_expired,wb)","(running,2,w9)"}'::text[], 'wb''s lost attempt is in the history, and w9 holds the run');
+SELECT is(api.complete_jobs(ARRAY[pg_temp.run('batch', '2026-06-05 05:00Z'),
+                                  pg_temp.run('batch', '2026-06-05 05:00Z'), NULL], 'w9'),
+  1, 'a run named twice (and a NULL) in complete_jobs is completed once');
+SELECT is(
+  (SELECT array_agg((h.attempt, h.status, h.worker)::text ORDER BY h.attempt)
+     FROM reporting.job_execution_history h WHERE h.run_id = pg_temp.run('batch', '2026-06-05 05:00Z')),
+  '{"(1,lease_expired,wb)","(2,succeeded,w9)"}'::text[], '... with one history row for its attempt');
+SELECT is(
+  (SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i
+    WHERE i.indexrelid = 'reporting.job_runs_lease_idx'::regclass),
+  '(lease_expires_at IS NOT NULL)',
+  'the lease index holds the runs that have a lease, so a lookup by id and status uses the primary key');
 
 -- Archiving trims the ledger and the history each by its own age.
 INSERT INTO reporting.scheduled_jobs (name, job_type, cron_expression, timezone, enabled, payload) VALUES

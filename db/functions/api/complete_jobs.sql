@@ -2,11 +2,15 @@
 CREATE OR REPLACE FUNCTION api.complete_jobs(p_run_ids bigint[], p_worker text DEFAULT NULL, p_result jsonb DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql
+-- One cached plan, by primary key. PL/pgSQL would plan the UPDATE afresh on
+-- every call (its generic plan is costed for ten ids, a custom one for the
+-- one a worker usually sends), and that planning was a fifth of a
+-- one-at-a-time claim that reports a run done.
+SET plan_cache_mode = force_generic_plan
 AS $fn$
 DECLARE
   v_at    timestamptz := clock_timestamp();
   v_n     integer;
-  v_want  integer;
   v_id    bigint;
   v_done  bigint[];
   v_check bigint[];
@@ -27,14 +31,11 @@ BEGIN
     RAISE EXCEPTION 'complete_job: the result must be a JSON object, got %', jsonb_typeof(p_result)
       USING ERRCODE = '22023';
   END IF;
-  v_want := (SELECT count(DISTINCT u) FROM unnest(p_run_ids) u WHERE u IS NOT NULL);
-
   WITH done AS (
     UPDATE reporting.job_runs r
        SET status = 'succeeded', finished_at = v_at, heartbeat_at = NULL, lease_expires_at = NULL,
            timeout_at = NULL, result = p_result, error_sqlstate = NULL, error_message = NULL
-      FROM (SELECT DISTINCT u FROM unnest(p_run_ids) u) AS u(run_id)
-     WHERE r.run_id = u.run_id AND r.status = 'running' AND (p_worker IS NULL OR r.worker = p_worker)
+     WHERE r.run_id = ANY (p_run_ids) AND r.status = 'running' AND (p_worker IS NULL OR r.worker = p_worker)
     RETURNING r.run_id, r.job_id, r.organization_id, r.attempt, r.worker, r.started_at
   ), written AS (
     INSERT INTO reporting.job_execution_history
@@ -58,7 +59,8 @@ BEGIN
     INTO v_n, v_done, v_check
     FROM written w;
 
-  IF v_n < v_want THEN
+  IF v_n < cardinality(p_run_ids)
+     AND v_n < (SELECT count(DISTINCT u) FROM unnest(p_run_ids) u WHERE u IS NOT NULL) THEN
     -- Some run was not completed: raise the error it would give on its own.
     FOR v_id IN SELECT DISTINCT u FROM unnest(p_run_ids) u WHERE u IS NOT NULL AND u <> ALL (v_done) ORDER BY 1 LOOP
       PERFORM internal.running_run(v_id, p_worker, 'complete_job');
