@@ -29,6 +29,7 @@ import resource
 import socket
 import threading
 import time
+import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -47,7 +48,10 @@ LISTEN_CHANNEL = "nightcap_reports"
 class DaemonOptions:
     url: str
     listen_url: str | None = None
-    worker: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    # Unique per daemon start: containers share hostnames and PID 1.
+    worker: str = field(
+        default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    )
     concurrency: int = 1
     lease_seconds: float = 60.0
     poll_seconds: float = 5.0

@@ -79,6 +79,19 @@ class Sender:
             "attempt": delivery.attempt,
             "worker": self.worker,
         }
+        held = conn.execute(
+            queries.load("sender_begin"),
+            {
+                "delivery_id": delivery.delivery_id,
+                "worker": self.worker,
+                "lease": f"{self.lease_seconds} seconds",
+            },
+        ).fetchone()["held"]
+        if not held:
+            # The lease ran out while earlier deliveries of the batch were sent:
+            # another sender has it now, and only one may send it.
+            log("delivery_lease_lost", **context, error="lease expired before the send")
+            return "lease_lost"
         try:
             outcome = self.channels[delivery.channel](delivery)
         except Exception as exc:  # noqa: BLE001 - recorded and retried, never fatal

@@ -76,12 +76,12 @@ CREATE TABLE reporting.report_template_changes (
   note            text,
   PRIMARY KEY (organization_id, change_id),
   FOREIGN KEY (organization_id, template_id) REFERENCES reporting.report_templates ON DELETE CASCADE,
-  CONSTRAINT report_template_changes_action_known CHECK (action IN ('created', 'activated', 'retired', 'draft_deleted'))
+  CONSTRAINT report_template_changes_action_known CHECK (action IN ('created', 'activated', 'retired'))
 );
 CREATE INDEX report_template_changes_key_idx
   ON reporting.report_template_changes (organization_id, template_key, changed_at);
 COMMENT ON TABLE reporting.report_template_changes IS
-  'Append-only history of template versions: created, activated, retired, with who did it (the signed-in user, else the database role) and when. Written by triggers.';
+  'History of template versions: created, activated, retired, with who did it (the signed-in user, else the database role) and when. Written by triggers; a version that goes live is never deleted, so its history stays (a draft deleted before it went live takes its own rows with it).';
 
 CREATE TABLE reporting.report_sections (
   organization_id uuid NOT NULL,

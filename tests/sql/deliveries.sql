@@ -3,7 +3,7 @@
 -- and suppression, the bounce-rate alert, the append-only compliance log,
 -- and bad input refused when written.
 BEGIN;
-SELECT plan(33);
+SELECT plan(38);
 
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
   ('00000000-0000-4000-8000-0000000c0901', 'Delivery Org', 'delivery-org');
@@ -131,6 +131,20 @@ SELECT is((SELECT count(*) FROM reporting.job_alert_events e JOIN reporting.sche
   'one of the report''s two emails bounced (50% > 5%): the bounce-rate alert fires');
 SELECT is(internal.count_recipient_bounce(pg_temp.org(), 920002, 'complaint'), true,
   'a second bounce or complaint suppresses the recipient');
+
+-- Right before a send the sender checks it still holds the delivery.
+SELECT is(api.begin_delivery((SELECT delivery_id FROM reporting.report_delivery_history WHERE recipient_id = 920005), 'sender-2', '1 minute'), true,
+  'the holder may send, and its lease is extended');
+SELECT is(api.begin_delivery((SELECT delivery_id FROM reporting.report_delivery_history WHERE recipient_id = 920005), 'sender-1'), NULL,
+  'another sender may not');
+UPDATE reporting.report_delivery_history SET lease_expires_at = clock_timestamp() - interval '1 second' WHERE recipient_id = 920005;
+SELECT is(api.begin_delivery((SELECT delivery_id FROM reporting.report_delivery_history WHERE recipient_id = 920005), 'sender-2'), NULL,
+  'nor the holder once its lease ran out: another sender may take it back');
+SELECT is(api.record_delivery((SELECT delivery_id FROM reporting.report_delivery_history WHERE recipient_id = 920005), 'sender-2', 'deferred',
+  'webhook', NULL, '503'), 'deferred', 'the webhook is deferred');
+SELECT api.pause_subscription((SELECT subscription_id FROM reporting.report_subscriptions WHERE recipient_id = 920005));
+SELECT is((SELECT (status, skip_reason ~ 'paused')::text FROM reporting.report_delivery_history WHERE recipient_id = 920005),
+  '(skipped,t)', 'unsubscribing skips the deliveries still waiting to be retried');
 
 -- The compliance log is append-only; unsubscribing pauses the subscription.
 SELECT throws_ok($$UPDATE audit.delivery_events SET actor = 'nobody'$$, '42501', NULL, 'the audit log cannot be updated: 42501');

@@ -5,7 +5,7 @@
 -- written by hand (the rollup is tested in aggregations.sql); expected
 -- figures are worked out by hand from them.
 BEGIN;
-SELECT plan(70);
+SELECT plan(76);
 
 SELECT set_config('nightcap.actor', 'dba@backroom.example', true);
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
@@ -321,6 +321,38 @@ SELECT is((SELECT (j.name ~ '^report:weekly_summary:[0-9a-f]{8}$', j.cron_expres
   '(t,"30 7 * * 1",Europe/Paris,5,t)', 'schedule_report makes a report job on its own schedule, zone and attempts');
 SELECT throws_ok($$SELECT api.schedule_report(pg_temp.org(), 'weekly_summary', '30 7 * * 1', 'Mars/Olympus')$$, '22023', NULL,
   'an unknown time zone: 22023');
+SELECT api.pause_subscription(subscription_id, 'unsubscribed by link') FROM reporting.report_subscriptions
+ WHERE recipient_id = 960001 AND template_key = 'weekly_summary';
+SELECT api.schedule_report(pg_temp.org(), 'weekly_summary', '30 7 * * 1', 'Europe/Paris', NULL, '{"venue_id": 970001}', '{dashboard}');
+SELECT is((SELECT is_paused FROM reporting.report_subscriptions WHERE recipient_id = 960001 AND template_key = 'weekly_summary'), true,
+  'scheduling for everyone does not resume a recipient who unsubscribed');
+
+-- The period a run reports is closed on the venue's clock, whatever the subscriber's zone.
+SELECT is((SELECT (period_start, period_end)::text FROM internal.report_job_period(pg_temp.org(), 'trading_day', '2025-01-18 00:30Z', '{"venue_id": 970001}')),
+  '(2025-01-16,2025-01-16)', 'a Tokyo 09:30 run at 00:30Z reports the London club''s 16 January: its 17th trades until 06:00');
+
+-- A render that fails for good: the job alerts and the last good report goes out again, stale.
+SELECT api.enqueue_run(j.job_id, '2026-05-04 21:00Z') FROM reporting.scheduled_jobs j
+ WHERE j.organization_id = pg_temp.org() AND j.name = 'report:daily_summary';
+UPDATE reporting.scheduled_jobs SET max_attempts = 3 WHERE organization_id = pg_temp.org() AND name = 'report:daily_summary';
+CREATE TEMP TABLE sunday AS SELECT w.run_id FROM api.work(30) w;
+CREATE TEMP TABLE sunday_report AS
+SELECT h.generation_id FROM reporting.report_generation_history h JOIN sunday USING (run_id) WHERE NOT h.is_stale;
+UPDATE reporting.report_generation_history SET max_render_attempts = 1 WHERE generation_id = (SELECT generation_id FROM sunday_report);
+SELECT count(*) FROM api.claim_reports('r-final', 1000);
+SELECT is(api.fail_report((SELECT generation_id FROM sunday_report), 'r-final', 'TemplateError: tiles'), 'failed',
+  'Sunday''s report fails its only render attempt');
+SELECT is((SELECT (h.is_stale, h.period_start, h.status)::text FROM reporting.report_generation_history h
+            WHERE h.run_id = (SELECT run_id FROM sunday) AND h.is_stale),
+  '(t,2026-05-01,data_ready)', 'the last good report (Friday''s) goes out again, stale');
+SELECT ok((SELECT e.occurrences >= 2 OR e.last_seen_at > e.raised_at FROM reporting.job_alert_events e JOIN reporting.scheduled_jobs j USING (job_id)
+            WHERE j.organization_id = pg_temp.org() AND j.name = 'report:daily_summary' AND e.alert_type = 'failure'),
+  '... and the job''s failure alert counts it (within its grace period: the open event)');
+
+-- Retiring a template with no successor leaves its report jobs nothing to run: they are disabled.
+UPDATE reporting.report_templates SET status = 'retired' WHERE organization_id = pg_temp.org() AND template_key = 'weekly_summary' AND status = 'active';
+SELECT is((SELECT bool_or(enabled) FROM reporting.scheduled_jobs WHERE organization_id = pg_temp.org() AND name LIKE 'report:weekly_summary%'),
+  false, 'retiring the weekly template disables its report jobs');
 
 SELECT * FROM finish();
 ROLLBACK;

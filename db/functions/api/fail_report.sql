@@ -17,8 +17,9 @@ BEGIN
    * left the report goes back to data_ready and waits the job engine's
    * back-off (internal.retry_delay: 1, 2, 4 minutes ... plus jitter), so a
    * poison report is retried a few times, never in a tight loop; after
-   * max_render_attempts it is failed for good. Returns the report's new
-   * status. P0002 / 55000 as api.heartbeat_report.
+   * max_render_attempts it is failed for good: a scheduled report's job
+   * then alerts and the last good report goes out again, stale
+   * (internal.report_render_failed). Returns the report's new status. P0002 / 55000 as api.heartbeat_report.
    */
   IF p_message IS NULL OR btrim(p_message) = '' THEN
     RAISE EXCEPTION 'fail_report: say what failed (p_message)' USING ERRCODE = 'null_value_not_allowed';
@@ -39,6 +40,9 @@ BEGIN
                                                          v_report.render_attempts) END,
          render_worker = NULL, lease_expires_at = NULL, heartbeat_at = NULL
    WHERE h.organization_id = v_report.organization_id AND h.generation_id = p_generation_id;
+  IF v_final THEN
+    PERFORM internal.report_render_failed(v_report.organization_id, p_generation_id, p_message);
+  END IF;
   RETURN CASE WHEN v_final THEN 'failed' ELSE 'data_ready' END;
 END
 $fn$;

@@ -10,9 +10,11 @@ BEGIN
    * What an email's List-Unsubscribe link does (RFC 8058 one-click, after
    * the renderer has checked the link's signature): pauses the
    * subscription, which stamps paused_at and disables its report job when
-   * nobody else needs it. Pausing a paused subscription changes nothing.
-   * The pause is logged in audit.delivery_events against the latest
-   * delivery of the subscription. P0002 unknown subscription.
+   * nobody else needs it, and skips its deliveries still waiting to be sent
+   * (queued or deferred for a retry): nothing more goes out after an
+   * unsubscribe. Pausing a paused subscription changes nothing. The pause
+   * is logged in audit.delivery_events against the latest delivery of the
+   * subscription. P0002 unknown subscription.
    */
   UPDATE reporting.report_subscriptions s SET is_paused = true
    WHERE s.subscription_id = p_subscription_id AND NOT s.is_paused;
@@ -20,6 +22,11 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no report subscription %', coalesce(p_subscription_id::text, 'NULL') USING ERRCODE = 'P0002';
   END IF;
+  UPDATE reporting.report_delivery_history d
+     SET status = 'skipped', skip_reason = format('subscription paused: %s', p_reason),
+         skipped_at = clock_timestamp(), next_attempt_at = NULL
+   WHERE d.organization_id = v_sub.organization_id AND d.subscription_id = p_subscription_id
+     AND d.status IN ('queued', 'deferred');
   INSERT INTO audit.delivery_events (organization_id, delivery_id, actor, event, details)
   SELECT d.organization_id, d.delivery_id, internal.current_actor(), 'unsubscribed',
          jsonb_build_object('subscription_id', p_subscription_id, 'reason', p_reason)

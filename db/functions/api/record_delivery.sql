@@ -29,7 +29,10 @@ BEGIN
    *   failed    refused for good for another reason (never retried).
    * The attempt and the provider's answer (p_details) are appended to
    * audit.delivery_events. Returns the new status. 22023 unknown outcome;
-   * P0002 unknown delivery; 55000 when p_worker does not hold it.
+   * P0002 unknown delivery; 55000 when p_worker does not hold it, except
+   * for a late 'sent' (the provider took it after the lease ran out) while
+   * nobody has claimed the delivery again: that is recorded sent, so it is
+   * not sent twice and its provider id is kept.
    */
   IF p_outcome IS NULL OR p_outcome NOT IN ('sent', 'deferred', 'bounced', 'failed') THEN
     RAISE EXCEPTION 'record_delivery: outcome must be sent, deferred, bounced or failed, got %', coalesce(p_outcome, 'NULL')
@@ -38,6 +41,13 @@ BEGIN
   SELECT * INTO v_d FROM reporting.report_delivery_history d WHERE d.delivery_id = p_delivery_id FOR UPDATE;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'record_delivery: no delivery %', p_delivery_id USING ERRCODE = 'P0002';
+  END IF;
+  IF p_outcome = 'sent' AND v_d.status IN ('queued', 'deferred') AND p_provider_message_id IS NOT NULL THEN
+    -- A sender whose lease ran out mid-send reports that the provider took
+    -- the message after all: nobody has re-sent it yet, so it is sent (and
+    -- the provider's later events will find it by its id). Recorded as is.
+    v_d.worker := p_worker;
+    v_d.status := 'sending';
   END IF;
   IF v_d.status <> 'sending' OR v_d.worker IS DISTINCT FROM p_worker THEN
     RAISE EXCEPTION 'record_delivery: delivery % is % (worker %), not sending by %', p_delivery_id, v_d.status,

@@ -53,8 +53,10 @@ BEGIN
   INSERT INTO audit.delivery_events (organization_id, delivery_id, actor, event, from_status, to_status, provider, details)
   VALUES (v_d.organization_id, v_d.delivery_id, 'provider:' || p_provider, 'provider_event', v_d.status, v_new, p_provider,
           jsonb_build_object('event', p_event, 'occurred_at', p_occurred_at, 'answer', coalesce(p_details, '{}')));
+  PERFORM set_config('nightcap.actor', 'provider:' || p_provider, true);
   UPDATE reporting.report_delivery_history d
      SET status = v_new,
+         worker = NULL,  -- the change is the provider's, not the last sender's (audit actor)
          delivered_at = CASE WHEN p_event = 'delivered' THEN coalesce(d.delivered_at, p_occurred_at) ELSE d.delivered_at END,
          opened_at = CASE WHEN p_event = 'opened' THEN coalesce(d.opened_at, p_occurred_at) ELSE d.opened_at END,
          clicked_at = CASE WHEN p_event = 'clicked' THEN coalesce(d.clicked_at, p_occurred_at) ELSE d.clicked_at END,

@@ -23,8 +23,9 @@ BEGIN
    * p_recipient_ids (all the organization's recipients not suppressed when
    * NULL) to the active version of p_template_key on p_cron_expression read
    * in p_timezone, with the filters, channels and formats given (an existing
-   * subscription of the recipient to the same key and filters is updated
-   * and resumed). The subscriptions make the report job
+   * subscription of the recipient to the same key and filters is updated,
+   * and resumed only when the recipient was named: scheduling for everyone
+   * never resumes someone who unsubscribed). The subscriptions make the report job
    * (internal.sync_report_jobs); its retry policy takes p_max_attempts.
    * Returns the job's id. All or nothing: P0002 unknown organization,
    * template or recipient; 22023 bad cron, zone, filters, channels,
@@ -68,7 +69,10 @@ BEGIN
       ON CONFLICT ON CONSTRAINT report_subscriptions_once DO UPDATE
      SET template_id = excluded.template_id, cron_expression = excluded.cron_expression,
          timezone = excluded.timezone, delivery_channels = excluded.delivery_channels,
-         formats = excluded.formats, is_paused = false;
+         formats = excluded.formats,
+         -- Naming the recipients resumes them; scheduling for everyone never
+         -- resumes one who unsubscribed.
+         is_paused = CASE WHEN p_recipient_ids IS NULL THEN s.is_paused ELSE false END;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'organization % has no report recipient to schedule % for', p_organization_id, p_template_key
       USING ERRCODE = 'null_value_not_allowed', HINT = 'Add one to reporting.report_recipients.';

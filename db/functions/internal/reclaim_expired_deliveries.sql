@@ -7,10 +7,13 @@ AS $fn$
    * Called by every api.claim_deliveries first. A delivery still 'sending'
    * after its lease expired belonged to a sender that died mid-send: the
    * provider may or may not have taken the message. It is deferred for an
-   * immediate re-send with the same message_id and idempotency_key (the
-   * provider and mail clients drop the duplicate), or failed when that was
-   * its last attempt. A send the provider confirmed was recorded 'sent'
-   * before the lease ran out and is never here. Returns how many it took back.
+   * immediate re-send with the same message_id and idempotency_key (Resend
+   * drops a repeated idempotency key; mail clients thread or drop a repeated
+   * Message-ID; SMTP, SendGrid and Slack may show it twice, which is why a
+   * sender re-checks its lease right before each send, api.begin_delivery,
+   * so only a sender dying mid-send gets here), or failed when that was its
+   * last attempt. A send the provider confirmed was recorded 'sent' and is
+   * never here. Returns how many it took back.
    */
   WITH expired AS (
     SELECT d.organization_id, d.delivery_id, d.attempts, cardinality(d.retry_delays) + 1 AS max_attempts, d.worker

@@ -1,16 +1,21 @@
 -- internal.reclaim_expired_reports(): reports whose renderer died go back to the queue, or fail for good.
 CREATE OR REPLACE FUNCTION internal.reclaim_expired_reports()
 RETURNS integer
-LANGUAGE sql
+LANGUAGE plpgsql
 AS $fn$
+DECLARE
+  v_taken  integer;
+  v_failed bigint[];
+BEGIN
   /*
    * Called by every api.claim_reports before it picks, so no reaper is
    * needed: a report still 'rendering' after its lease expired belonged to
    * a daemon that died (SIGKILL, OOM, lost connection). Its attempt is
    * recorded lease_expired; the report is queued again at once, or failed
    * for good when that was its last attempt (a report that kills its daemon
-   * every time must not take the fleet down one daemon after another).
-   * Returns how many reports it took back.
+   * every time must not take the fleet down one daemon after another; a
+   * scheduled one then alerts and is replaced by the last good report,
+   * stale: internal.report_render_failed). Returns how many it took back.
    */
   WITH expired AS (
     SELECT h.organization_id, h.generation_id, h.render_attempts, h.max_render_attempts, h.render_worker
@@ -34,9 +39,16 @@ AS $fn$
            render_worker = NULL, lease_expires_at = NULL, heartbeat_at = NULL
       FROM expired e
      WHERE h.organization_id = e.organization_id AND h.generation_id = e.generation_id
-    RETURNING 1
+    RETURNING h.generation_id, h.status
   )
-  SELECT count(*)::integer FROM requeued
+  SELECT count(*)::integer, array_agg(r.generation_id) FILTER (WHERE r.status = 'failed')
+    INTO v_taken, v_failed
+    FROM requeued r;
+  PERFORM internal.report_render_failed(h.organization_id, h.generation_id, h.error_message)
+     FROM reporting.report_generation_history h
+    WHERE h.generation_id = ANY (v_failed);
+  RETURN v_taken;
+END
 $fn$;
 
 COMMENT ON FUNCTION internal.reclaim_expired_reports() IS

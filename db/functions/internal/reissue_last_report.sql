@@ -10,7 +10,8 @@ RETURNS integer
 LANGUAGE plpgsql
 AS $fn$
 DECLARE
-  v_count integer;
+  v_failed bigint[];
+  v_count  integer;
 BEGIN
   /*
    * Seed 001's "fallback to previous successful report". Called by api.work
@@ -31,14 +32,8 @@ BEGIN
            (p_job.payload -> 'filters' ->> 'venue_id')::bigint AS venue_id,
            coalesce(p_job.payload -> 'filters', '{}') AS filters, p.period_start, p.period_end
       FROM reporting.report_templates t
-      LEFT JOIN LATERAL (
-        SELECT v.trading_day_starts FROM venue.venues v
-         WHERE v.organization_id = t.organization_id
-           AND (NOT p_job.payload -> 'filters' ? 'venue_id'
-                OR v.venue_id = (p_job.payload -> 'filters' ->> 'venue_id')::bigint)
-         ORDER BY v.venue_id LIMIT 1) v ON true
-     CROSS JOIN LATERAL internal.report_period(t.period_kind, p_scheduled_for, p_job.timezone,
-                                               coalesce(v.trading_day_starts, time '06:00')) p
+     CROSS JOIN LATERAL internal.report_job_period(t.organization_id, t.period_kind, p_scheduled_for,
+                                                   p_job.payload -> 'filters') p
      WHERE t.template_key = p_job.payload ->> 'template_key' AND t.status = 'active'
        AND (p_job.organization_id IS NULL OR t.organization_id = p_job.organization_id)
   ), failed AS (
@@ -51,43 +46,16 @@ BEGIN
            md5(concat_ws('|', g.template_id, g.venue_id, g.period_start, g.period_end)), p_job.job_id, p_run_id,
            p_sqlstate, coalesce(p_message, 'failed'), internal.current_actor(), clock_timestamp()
       FROM target g
-    RETURNING organization_id, generation_id, template_key, venue_id, period_start, period_end
-  ), previous AS (
-    SELECT f.generation_id AS failed_id, f.period_start AS failed_start, f.period_end AS failed_end, h.*
-      FROM failed f
-     CROSS JOIN LATERAL (
-       SELECT h.*
-         FROM reporting.report_generation_history h
-        WHERE h.organization_id = f.organization_id AND h.template_key = f.template_key
-          AND h.venue_id IS NOT DISTINCT FROM f.venue_id
-          AND h.status IN ('data_ready', 'rendering', 'completed') AND NOT h.is_stale
-          AND h.period_end < f.period_start
-        ORDER BY h.period_end DESC, h.requested_at DESC, h.generation_id DESC
-        LIMIT 1) h
-  ), reissued AS (
-    INSERT INTO reporting.report_generation_history
-           (organization_id, template_id, template_key, template_version, venue_id, filters, period_start,
-            period_end, timezone, formats, priority, status, request_key, data_version, job_id, run_id,
-            snapshot, summary, warnings, data_rows, snapshot_bytes, is_stale, stale_reason, reissue_of,
-            requested_by, data_ready_at, generation_ms)
-    SELECT p.organization_id, p.template_id, p.template_key, p.template_version, p.venue_id, p.filters,
-           p.period_start, p.period_end, p.timezone, p.formats, p.priority, 'data_ready', p.request_key,
-           p.data_version, p_job.job_id, p_run_id,
-           p.snapshot || jsonb_build_object('stale', jsonb_build_object(
-             'reason', r.reason, 'failed_generation_id', p.failed_id, 'reissue_of', p.generation_id)),
-           p.summary, p.warnings, p.data_rows, p.snapshot_bytes, true, r.reason, p.generation_id,
-           internal.current_actor(), clock_timestamp(), 0
-      FROM previous p
-     CROSS JOIN LATERAL (SELECT format(
-             'The report for %s to %s could not be generated (%s: %s); this is the last good report, for %s to %s.',
-             p.failed_start, p.failed_end, coalesce(p_sqlstate, '?'), coalesce(p_message, 'failed'),
-             p.period_start, p.period_end) AS reason) r
-    RETURNING 1
+    RETURNING generation_id
   )
-  SELECT count(*) INTO v_count FROM reissued;
-  IF v_count > 0 THEN
-    PERFORM pg_notify('nightcap_reports', 'data_ready');
-  END IF;
+  SELECT array_agg(f.generation_id) INTO v_failed FROM failed f;
+  -- A statement of its own: the failed rows must be visible to the re-issue.
+  SELECT count(internal.reissue_previous_report(
+           h.organization_id, h.generation_id,
+           format('generated (%s: %s)', coalesce(p_sqlstate, '?'), coalesce(p_message, 'failed'))))
+    INTO v_count
+    FROM reporting.report_generation_history h
+   WHERE h.generation_id = ANY (v_failed);
   RETURN v_count;
 END
 $fn$;

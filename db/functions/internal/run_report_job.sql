@@ -12,10 +12,9 @@ BEGIN
    * "filters"}: generates the key's report (internal.generate_report) for
    * the job's organization, or for every organization with an active
    * version of the key when it is a system job. The period is the
-   * template's period_kind as it stood at the run's scheduled time on the
-   * job's clock, with the trading-day start of the filtered venue (else the
-   * organization's first venue): the 22:00 run on Saturday reports Friday
-   * night, even when it runs late. The subscriptions the job serves learn
+   * template's period_kind closed at the run's scheduled time on the venue's
+   * clock (internal.report_job_period): the 22:00 run on Saturday reports
+   * Friday night, even when it runs late. The subscriptions the job serves learn
    * their next delivery. Scheduled reports never come from the cache: each
    * run has its own row (generated, or skipped) for its deliveries. Returns
    * how many reports it generated.
@@ -28,15 +27,8 @@ BEGIN
            coalesce(p_job.payload -> 'filters', '{}'), NULL, p_job.priority, p_job.job_id, v_run_id, false))
     INTO v_count
     FROM reporting.report_templates t
-    LEFT JOIN LATERAL (
-      SELECT v.trading_day_starts
-        FROM venue.venues v
-       WHERE v.organization_id = t.organization_id
-         AND (NOT p_job.payload -> 'filters' ? 'venue_id' OR v.venue_id = (p_job.payload -> 'filters' ->> 'venue_id')::bigint)
-       ORDER BY v.venue_id
-       LIMIT 1) v ON true
-   CROSS JOIN LATERAL internal.report_period(t.period_kind, p_scheduled_for, p_job.timezone,
-                                             coalesce(v.trading_day_starts, time '06:00')) p
+   CROSS JOIN LATERAL internal.report_job_period(t.organization_id, t.period_kind, p_scheduled_for,
+                                                 p_job.payload -> 'filters') p
    WHERE t.template_key = p_job.payload ->> 'template_key' AND t.status = 'active'
      AND (p_job.organization_id IS NULL OR t.organization_id = p_job.organization_id);
   IF v_count = 0 AND p_job.organization_id IS NOT NULL THEN

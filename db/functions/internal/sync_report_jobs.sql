@@ -17,7 +17,13 @@ BEGIN
    * they are enabled. Each subscription then points at its job (job_id,
    * next_delivery_at; NULL while paused or when the template has no
    * schedule). Returns the number of jobs created, enabled or disabled.
+   * Syncs of one organization are serialised (an advisory lock per
+   * organization): two transactions changing subscriptions of the same job
+   * at once would otherwise each decide from a snapshot without the other's
+   * rows, and one could disable a job the other's subscription needs.
    */
+  PERFORM pg_advisory_xact_lock(hashtext('nightcap.report_jobs'), hashtext(o::text))
+     FROM (SELECT DISTINCT o FROM unnest(p_organization_ids) o ORDER BY o) x;
   WITH wanted AS (
     SELECT DISTINCT s.organization_id, s.template_key, w.cron_expression, w.timezone, s.filters,
            internal.report_job_name(s.template_key, s.cron_expression, s.timezone, s.filters) AS name

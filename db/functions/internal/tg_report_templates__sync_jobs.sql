@@ -6,8 +6,9 @@ AS $fn$
 BEGIN
   /*
    * AFTER UPDATE OF status on reporting.report_templates, per row, when a
-   * version becomes active: subscriptions follow their key, so the report
-   * jobs of the organization are synced to the new version's schedule.
+   * version's status changes: subscriptions follow their key, so the report
+   * jobs of the organization are synced to the new active version's
+   * schedule, or disabled when the key has no active version left.
    */
   PERFORM set_config('nightcap.syncing_report_jobs', 'on', true);
   PERFORM internal.sync_report_jobs(ARRAY[NEW.organization_id]);
@@ -17,5 +18,5 @@ END
 $fn$;
 
 COMMENT ON FUNCTION internal.tg_report_templates__sync_jobs() IS
-  'Syncs an organization''s report jobs when one of its template versions is activated.';
+  'Syncs an organization''s report jobs when one of its template versions is activated or retired.';
 REVOKE ALL ON FUNCTION internal.tg_report_templates__sync_jobs() FROM PUBLIC;

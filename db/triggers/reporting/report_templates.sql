@@ -11,9 +11,10 @@ CREATE TRIGGER report_templates__log
   AFTER INSERT OR UPDATE OF status ON reporting.report_templates
   FOR EACH ROW EXECUTE FUNCTION internal.tg_report_templates__log();
 
--- Subscriptions follow their key: a new active version may bring another schedule.
+-- Subscriptions follow their key: a new active version may bring another schedule,
+-- and a key retired without a successor leaves its report jobs nothing to run.
 DROP TRIGGER IF EXISTS report_templates__sync_jobs ON reporting.report_templates;
 CREATE TRIGGER report_templates__sync_jobs
   AFTER UPDATE OF status ON reporting.report_templates
-  FOR EACH ROW WHEN (NEW.status = 'active' AND OLD.status IS DISTINCT FROM 'active')
+  FOR EACH ROW WHEN (NEW.status IS DISTINCT FROM OLD.status)
   EXECUTE FUNCTION internal.tg_report_templates__sync_jobs();

@@ -1,0 +1,28 @@
+-- api.begin_delivery(delivery, worker, lease): just before sending, check the lease is still held, and extend it.
+CREATE OR REPLACE FUNCTION api.begin_delivery(
+  p_delivery_id bigint,
+  p_worker      text,
+  p_lease       interval DEFAULT '2 minutes'
+)
+RETURNS boolean
+LANGUAGE sql
+AS $fn$
+  /*
+   * A sender claims deliveries in batches and sends them one after another;
+   * a slow provider can let the later ones' leases run out, and another
+   * sender then takes them back. So right before each send the sender calls
+   * this: true when p_worker still holds the delivery and its lease has not
+   * expired (the lease is then extended by p_lease from now), false when it
+   * must not send (another sender has it, or will). Committing this before
+   * the send is what keeps two senders from sending the same message.
+   */
+  UPDATE reporting.report_delivery_history d
+     SET lease_expires_at = clock_timestamp() + p_lease
+   WHERE d.delivery_id = p_delivery_id AND d.status = 'sending' AND d.worker = p_worker
+     AND d.lease_expires_at > clock_timestamp()
+  RETURNING true
+$fn$;
+
+COMMENT ON FUNCTION api.begin_delivery(bigint, text, interval) IS
+  'True, and the lease extended, when the sender still holds the delivery right before sending it; false when it must not send.';
+REVOKE ALL ON FUNCTION api.begin_delivery(bigint, text, interval) FROM PUBLIC;
