@@ -62,6 +62,9 @@ def test_html_is_self_contained(saturday_html):
     assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", saturday_html)
     assert not re.search(r"url\((?!#)", saturday_html)
     assert "<svg" in saturday_html  # the Bookings Analysis chart, inline
+    # The whole stylesheet, print rules included, inline for browsers and email.
+    assert "table.data thead th {" in saturday_html
+    assert "@page {" in saturday_html
 
 
 def test_header_names_venue_period_and_zone(saturday_html):
