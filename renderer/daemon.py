@@ -37,7 +37,7 @@ from psycopg.types.json import Jsonb
 
 from renderer import db, metrics, queries
 from renderer.logs import log, stop_on_signals
-from renderer.render_report import render_all
+from renderer.render_report import freeze_long_lived_objects, render_all
 from renderer.storage import Storage, default_storage, report_key
 
 LISTEN_CHANNEL = "nightcap_reports"
@@ -250,6 +250,7 @@ def run(
     stop = stop_on_signals() if stop is None else stop
     storage = storage or default_storage()
     daemon = Renderer(options, storage, stop)
+    freeze_long_lived_objects()
     log(
         "renderer_started",
         worker=options.worker,
