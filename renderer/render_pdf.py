@@ -16,6 +16,9 @@ What is the same for every report is prepared once per process and reused:
 - WeasyPrint's HTML user-agent stylesheet with its pseudo-element rules
   scoped (see _user_agent_stylesheet), which saves the computed styles of
   six pseudo-elements of every element of the report.
+
+The templates' indentation between blocks is taken out before WeasyPrint
+parses the HTML: it never shows, yet each run of it became a box.
 """
 
 from __future__ import annotations
@@ -79,12 +82,22 @@ class _ReportHTML(HTML):
         return [_USER_AGENT_STYLESHEET]
 
 
+# The templates' indentation before a block-level or table tag: whitespace
+# that never shows (it collapses at a line's end or between blocks), yet
+# WeasyPrint makes a text node and a box of each run of it.
+_INDENTATION = re.compile(
+    r">\s+<(/?(?:html|head|body|meta|title|style|div|p|ul|li|section|header|footer"
+    r"|figure|h1|h2|table|thead|tbody|tr|td|th)\b)"
+)
+
+
 def render_pdf(html: str) -> tuple[bytes, int]:
     """The PDF of an HTML report: (PDF bytes, page count)."""
     stylesheets = []
     if STYLE_ELEMENT in html:
         html = html.replace(STYLE_ELEMENT, "", 1)
         stylesheets.append(_STYLESHEET)
+    html = _INDENTATION.sub(r"><\1", html)
     document = _ReportHTML(string=html, base_url=None).render(
         font_config=_FONTS, stylesheets=stylesheets
     )
