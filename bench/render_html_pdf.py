@@ -3,12 +3,15 @@
 Renders the busy-Saturday snapshot of tests/fixtures once to warm up (Jinja2,
 matplotlib, WeasyPrint's fonts), then --runs times, and prints the median and
 p95 wall and CPU milliseconds of render_html and render_pdf, the page count and
-the PDF's size. Step 5 aims at 120 reports a minute a core for PDF, XLSX and
-HTML together, i.e. 500 ms a report; HTML and PDF should take well under 400 ms
-of it. CPU time is printed beside wall time because a busy machine stretches
-the wall clock. Writes its figures to bench/results.json ("render_html_pdf").
+the PDF's size. Like the renderer daemon, it freezes what the process holds
+for good before measuring (render_report.freeze_long_lived_objects;
+--default-gc leaves the collector alone). Step 5 aims at 120 reports a minute
+a core for PDF, XLSX and HTML together, i.e. 500 ms a report; HTML and PDF
+should take well under 400 ms of it. CPU time is printed beside wall time
+because a busy machine stretches the wall clock. Writes its figures to
+bench/results.json ("render_html_pdf").
 
-    .venv/bin/python -m bench.render_html_pdf [--runs 20] [--snapshot path.json]
+    .venv/bin/python -m bench.render_html_pdf [--runs 20] [--snapshot path.json] [--default-gc]
 """
 
 import argparse
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from renderer.render_html import render_html
 from renderer.render_pdf import render_pdf
+from renderer.render_report import freeze_long_lived_objects
 
 FIXTURE = (
     Path(__file__).resolve().parent.parent
@@ -42,10 +46,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--snapshot", type=Path, default=FIXTURE)
+    parser.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="leave the garbage collector as Python sets it (the daemon freezes its imports)",
+    )
     args = parser.parse_args()
     snapshot = json.loads(args.snapshot.read_text())
 
     render_pdf(render_html(snapshot))  # warm-up
+    if not args.default_gc:
+        freeze_long_lived_objects()  # as the renderer daemon does at start
     times: dict[str, list[float]] = {"html": [], "pdf": [], "html cpu": [], "pdf cpu": []}
     pages = size = 0
     for _ in range(args.runs):
@@ -68,6 +79,7 @@ def main() -> None:
     previous["render_html_pdf"] = {
         "snapshot": args.snapshot.name,
         "runs": args.runs,
+        "gc": "default" if args.default_gc else "frozen after warm-up",
         "pages": pages,
         "pdf_bytes": size,
         "median_ms": {name: round(statistics.median(v), 1) for name, v in times.items()},

@@ -38,7 +38,7 @@ from psycopg.types.json import Jsonb
 
 from renderer import db, metrics, queries
 from renderer.logs import log, stop_on_signals, wait_for_notify
-from renderer.render_report import render_all
+from renderer.render_report import freeze_long_lived_objects, render_all
 from renderer.storage import Storage, default_storage, report_key
 
 LISTEN_CHANNEL = "nightcap_reports"
@@ -276,6 +276,7 @@ def run(
         )
         if not options.once:
             threading.Thread(target=sender.run, name="sender", daemon=True).start()
+    freeze_long_lived_objects()
     log(
         "renderer_started",
         worker=options.worker,

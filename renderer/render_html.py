@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from renderer import formatting
 from renderer.charts import render_chart_svg
@@ -56,10 +57,16 @@ _ENV = jinja2.Environment(
 )
 _TEMPLATE = _ENV.get_template("report.html.j2")
 
+# The stylesheet, the same for every report, as the <style> element that opens
+# every document's <head>. render_pdf recognises this exact element and gives
+# WeasyPrint its pre-parsed copy instead of parsing it again for every report.
+REPORT_CSS: str = _ENV.loader.get_source(_ENV, "report.css")[0]
+STYLE_ELEMENT = markupsafe.Markup(f"<style>\n{REPORT_CSS}</style>")
+
 
 def render_html(snapshot: dict) -> str:
     """The report as an HTML document (str)."""
-    return _TEMPLATE.render(report=build_context(snapshot))
+    return _TEMPLATE.render(report=build_context(snapshot), stylesheet=STYLE_ELEMENT)
 
 
 # ---------------------------------------------------------------------------

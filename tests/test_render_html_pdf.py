@@ -14,8 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import weasyprint
 
 from renderer import formatting
+from renderer import render_pdf as render_pdf_module
 from renderer.render_html import render_html
 from renderer.render_pdf import render_pdf
 
@@ -62,6 +64,9 @@ def test_html_is_self_contained(saturday_html):
     assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", saturday_html)
     assert not re.search(r"url\((?!#)", saturday_html)
     assert "<svg" in saturday_html  # the Bookings Analysis chart, inline
+    # The whole stylesheet, print rules included, inline for browsers and email.
+    assert "table.data thead th {" in saturday_html
+    assert "@page {" in saturday_html
 
 
 def test_header_names_venue_period_and_zone(saturday_html):
@@ -104,6 +109,18 @@ def test_pdf_footer_numbers_pages(saturday_pdf, tmp_path):
     assert f"Page {pages} of {pages}" in texts[pages - 1]
     # Later pages carry the report's name in the running header.
     assert "Daily Summary · Saturday 21 November 2026" in texts[1]
+
+
+def test_pdf_shortcuts_lay_out_the_same_pages(saturday_html, saturday_pdf, tmp_path):
+    """render_pdf's once-per-process stylesheets give the pages plain WeasyPrint gives."""
+    assert render_pdf_module._USER_AGENT_STYLESHEET is not None, (
+        "WeasyPrint's user-agent stylesheet changed: update render_pdf._UA_EDITS"
+    )
+    plain = weasyprint.HTML(string=saturday_html).render()
+    pdf, pages = saturday_pdf
+    assert pages == len(plain.pages)
+    expected = pdf_text(plain.write_pdf(), tmp_path, layout=True)
+    assert pdf_text(pdf, tmp_path, layout=True) == expected
 
 
 def test_tables_repeat_headers_and_align_numbers(saturday_html):
