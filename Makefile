@@ -46,6 +46,7 @@ bench: setup $(VENV)/.bench-installed
 	@$(BIN)/python -m bench.aggregation --runs 3 --facts-runs 1
 	@$(BIN)/python -m bench.reports --runs 7
 	@$(BIN)/python -m bench.render_html_pdf --runs 20
+	@$(BIN)/python -m bench.renderer --reports 1000 --samples 100
 
 db-down:
 	@$(BIN)/nightcap db down
