@@ -33,15 +33,7 @@ BEGIN
    * idempotency key, and the report (name, organization, period, headline,
    * stale notice, files with paths and sizes).
    */
-  IF p_worker IS NULL OR btrim(p_worker) = '' THEN
-    RAISE EXCEPTION 'claim_deliveries: p_worker is missing' USING ERRCODE = 'null_value_not_allowed';
-  END IF;
-  IF p_limit IS NULL OR p_limit < 1 OR p_limit > 1000 THEN
-    RAISE EXCEPTION 'claim_deliveries: p_limit must be from 1 to 1000, got %', p_limit USING ERRCODE = '22023';
-  END IF;
-  IF p_lease IS NULL OR p_lease < interval '1 second' OR p_lease > interval '1 hour' THEN
-    RAISE EXCEPTION 'claim_deliveries: p_lease must be from 1 second to 1 hour, got %', p_lease USING ERRCODE = '22023';
-  END IF;
+  PERFORM internal.check_claim_arguments('claim_deliveries', p_worker, p_limit, p_lease);
   PERFORM internal.reclaim_expired_deliveries();
 
   RETURN QUERY

@@ -30,11 +30,7 @@ AS $fn$
    * average party size, median lead time in days). p_params: none.
    */
   WITH v AS (
-    SELECT v.organization_id, v.venue_id,
-           (p_from + v.trading_day_starts) AT TIME ZONE v.timezone AS lo,
-           (p_to + 1 + v.trading_day_starts) AT TIME ZONE v.timezone AS hi
-      FROM venue.venues v
-     WHERE v.organization_id = p_organization_id AND (p_venue_id IS NULL OR v.venue_id = p_venue_id)
+    SELECT * FROM internal.venue_periods(p_organization_id, p_venue_id, p_from, p_to)
   ), people AS (
     SELECT d.customer_id, bool_and(d.customer_first_arrival >= v.lo) AS is_new
       FROM v

@@ -24,11 +24,7 @@ AS $fn$
    * carry no staff figures, so nothing here comes from them.
    */
   WITH v AS (
-    SELECT v.organization_id, v.venue_id,
-           (p_from + v.trading_day_starts) AT TIME ZONE v.timezone AS lo,
-           (p_to + 1 + v.trading_day_starts) AT TIME ZONE v.timezone AS hi
-      FROM venue.venues v
-     WHERE v.organization_id = p_organization_id AND (p_venue_id IS NULL OR v.venue_id = p_venue_id)
+    SELECT * FROM internal.venue_periods(p_organization_id, p_venue_id, p_from, p_to)
   ), facts AS (
     SELECT s.staff_id, 1 AS shifts,
            extract(epoch FROM s.ends_at - s.starts_at) / 3600 - s.break_minutes / 60.0 AS hours,

@@ -22,11 +22,7 @@ AS $fn$
    * email, phone or id; erased customers are left out. VIPs are marked.
    */
   WITH v AS (
-    SELECT v.organization_id, v.venue_id,
-           (p_from + v.trading_day_starts) AT TIME ZONE v.timezone AS lo,
-           (p_to + 1 + v.trading_day_starts) AT TIME ZONE v.timezone AS hi
-      FROM venue.venues v
-     WHERE v.organization_id = p_organization_id AND (p_venue_id IS NULL OR v.venue_id = p_venue_id)
+    SELECT * FROM internal.venue_periods(p_organization_id, p_venue_id, p_from, p_to)
   ), facts AS (
     SELECT coalesce(p.customer_id, b.customer_id) AS customer_id,
            CASE WHEN p.kind = 'refund' THEN -p.amount ELSE p.amount END AS spend, 0 AS visits,
