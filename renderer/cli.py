@@ -102,6 +102,7 @@ def cmd_renderer(args: argparse.Namespace) -> int:
         grace_seconds=args.grace,
         once=args.once,
         deliver=not args.no_deliver,
+        delivery_lease_seconds=args.delivery_lease,
     )
     return daemon.run(options)
 
@@ -168,6 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve download links, email events and unsubscribing on this port (127.0.0.1)",
     )
     rend.add_argument("--no-deliver", action="store_true", help="render only; send no deliveries")
+    rend.add_argument(
+        "--delivery-lease",
+        type=positive_seconds,
+        default=180.0,
+        help="lease per delivery being sent (s); must outlast every provider's timeout in turn",
+    )
     rend.set_defaults(func=cmd_renderer)
     sub.add_parser("psql", help="psql on the database; the rest of the line goes to psql")
     return parser

@@ -58,6 +58,10 @@ class DaemonOptions:
     grace_seconds: float = 30.0
     once: bool = False
     deliver: bool = True
+    # A send may wait on each email provider in turn (20 s each by default):
+    # the lease must outlast the whole failover, or another sender could
+    # take the delivery back and send it again.
+    delivery_lease_seconds: float = 180.0
 
 
 def peak_memory_kb() -> int:
@@ -270,7 +274,7 @@ def run(
             channels if channels is not None else default_channels(storage),
             stop,
             listen_url=options.listen_url,
-            lease_seconds=options.lease_seconds,
+            lease_seconds=options.delivery_lease_seconds,
             poll_seconds=options.poll_seconds,
             once=options.once,
         )

@@ -303,7 +303,7 @@ def test_a_delivery_interrupted_by_sigkill_is_resent_once_with_the_same_ids(
             render = renderer(migrated_db, tmp_path, "--once", "--no-deliver")
             assert render.wait(timeout=120) == 0
 
-            doomed = renderer(migrated_db, tmp_path, "--lease", "2", "--poll", "0.2")
+            doomed = renderer(migrated_db, tmp_path, "--delivery-lease", "2", "--poll", "0.2")
             deadline = time.monotonic() + 60
             while not HangingResend.requests:
                 assert time.monotonic() < deadline, "the email was never sent"
