@@ -153,6 +153,7 @@ class Renderer:
             render_ms["total"] = round((time.perf_counter() - started) * 1000, 1)
             if generation_id in self.lost:
                 raise LeaseLost(generation_id)
+            peak = peak_memory_kb()
             self.connection().execute(
                 queries.load("renderer_complete"),
                 {
@@ -160,11 +161,11 @@ class Renderer:
                     "worker": self.options.worker,
                     "files": Jsonb(files),
                     "render_ms": Jsonb(render_ms),
-                    "peak_memory_kb": peak_memory_kb(),
+                    "peak_memory_kb": peak,
                 },
             )
             metrics.record_render("completed", render_ms, files)
-            log("completed", **context, render_ms=render_ms, peak_memory_kb=peak_memory_kb())
+            log("completed", **context, render_ms=render_ms, peak_memory_kb=peak)
         except (LeaseLost, psycopg.errors.ObjectNotInPrerequisiteState) as exc:
             # Another daemon holds it now (our lease expired): drop this attempt.
             metrics.record_render("lease_lost", {}, [])

@@ -54,7 +54,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from renderer import provider_events, settings, signed_links, unsubscribe_links
-from renderer.logs import log
+from renderer.logs import log, stop_on_signals
 from renderer.provider_events import PayloadError, ProviderEvent, SignatureError
 from renderer.queries import load
 from renderer.signed_links import LinkError
@@ -485,11 +485,11 @@ def start_link_server(
 
 
 def main() -> None:
+    """Serve links (and, with NIGHTCAP_EVENTS=1, provider events) until SIGTERM or SIGINT."""
+    stop = stop_on_signals()
     server = start_link_server(events=os.environ.get("NIGHTCAP_EVENTS", "") not in ("", "0"))
     try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
+        stop.wait()
     finally:
         server.stop()
 

@@ -47,10 +47,45 @@ class ExpiredLinkError(LinkError):
     """A genuine link whose time is up."""
 
 
-def _signature(key: str, expires_at: int, secret: bytes) -> str:
-    message = b"\n".join([VERSION, key.encode("utf-8"), str(expires_at).encode()])
+def hmac_signature(version: bytes, subject: str, expires_at: int, secret: bytes) -> str:
+    """HMAC-SHA256 of "<version>\\n<subject>\\n<expires>", URL-safe base64 without padding.
+
+    The version string keeps each kind of link (download, unsubscribe) from
+    being replayed as another.
+    """
+    message = b"\n".join([version, subject.encode("utf-8"), str(expires_at).encode()])
     digest = hmac.new(secret, message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _signature(key: str, expires_at: int, secret: bytes) -> str:
+    return hmac_signature(VERSION, key, expires_at, secret)
+
+
+def query_values(query: str, names: set[str], what: str) -> dict[str, str]:
+    """Exactly one of each of `names` in a link's query, else MalformedLinkError."""
+    try:
+        parsed = parse_qs(query, keep_blank_values=True, strict_parsing=True)
+    except ValueError as exc:
+        raise MalformedLinkError("the link's query cannot be read") from exc
+    if set(parsed) != names or any(len(v) != 1 for v in parsed.values()):
+        raise MalformedLinkError(f"{what} has exactly one {', '.join(sorted(names))}")
+    return {k: v[0] for k, v in parsed.items()}
+
+
+def check_signature(
+    given: str, expected: str, expires_at: int, now: float | None, what: str
+) -> None:
+    """Signature first (constant time; TamperedLinkError), then expiry (ExpiredLinkError)."""
+    try:
+        given_bytes = base64.urlsafe_b64decode(given + "=" * (-len(given) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise TamperedLinkError("the link's signature is not valid base64") from exc
+    expected_bytes = base64.urlsafe_b64decode(expected + "=")
+    if not hmac.compare_digest(given_bytes, expected_bytes):
+        raise TamperedLinkError("the link's signature does not match: it was altered")
+    if (time.time() if now is None else now) >= expires_at:
+        raise ExpiredLinkError(f"{what} expired at {expires_at} (Unix time)")
 
 
 def sign(key: str, expires_at: int, secret: bytes) -> str:
@@ -73,25 +108,14 @@ def verify(path_and_query: str, secret: bytes, now: float | None = None) -> str:
         key = unquote(parts.path[len(PREFIX) :], errors="strict")
     except UnicodeDecodeError as exc:
         raise MalformedLinkError("the link's file name is not UTF-8") from exc
-    try:
-        query = parse_qs(parts.query, keep_blank_values=True, strict_parsing=True)
-    except ValueError as exc:
-        raise MalformedLinkError("the link's query cannot be read") from exc
-    if set(query) != {"expires", "signature"} or any(len(v) != 1 for v in query.values()):
-        raise MalformedLinkError("a download link has exactly one expires and one signature")
-    expires_text, signature = query["expires"][0], query["signature"][0]
+    query = query_values(parts.query, {"expires", "signature"}, "a download link")
+    expires_text = query["expires"]
     if not key or not expires_text.isascii() or not expires_text.isdigit():
         raise MalformedLinkError("the link's file or expiry is missing or not a number")
-    try:
-        given = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise TamperedLinkError("the link's signature is not valid base64") from exc
     expires_at = int(expires_text)
-    expected = base64.urlsafe_b64decode(_signature(key, expires_at, secret) + "=")
-    if not hmac.compare_digest(given, expected):
-        raise TamperedLinkError("the link's signature does not match: it was altered")
-    if (time.time() if now is None else now) >= expires_at:
-        raise ExpiredLinkError(f"the link expired at {expires_at} (Unix time)")
+    check_signature(
+        query["signature"], _signature(key, expires_at, secret), expires_at, now, "the link"
+    )
     return key
 
 

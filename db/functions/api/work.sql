@@ -25,7 +25,7 @@ BEGIN
    * run it took is simply queued again. Report jobs generate their
    * snapshots here (internal.run_report_job; the renderer lays them out); a
    * report run that fails for good re-issues the last good report, marked
-   * stale (internal.reissue_last_report). Returns one row per attempt: the run's new status (succeeded,
+   * stale (internal.end_attempt, whoever ran it). Returns one row per attempt: the run's new status (succeeded,
    * queued for a retry, failed) and the error, if any.
    */
   IF p_max_seconds IS NULL OR p_max_seconds <= 0 THEN
@@ -49,15 +49,6 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS error_sqlstate = RETURNED_SQLSTATE, error_message = MESSAGE_TEXT;
       status := api.fail_job(v_claim.run_id, error_sqlstate, error_message, v_worker);
-      IF status = 'failed' AND v_job.job_type = 'report' THEN
-        BEGIN
-          PERFORM internal.reissue_last_report(v_job, v_claim.scheduled_for, v_claim.run_id,
-                                               error_sqlstate, error_message);
-        EXCEPTION WHEN OTHERS THEN
-          -- The failure is recorded either way; a broken fallback must not undo it.
-          RAISE WARNING 'work: re-issuing the last report of job % failed: %', v_job.job_id, SQLERRM;
-        END;
-      END IF;
     END;
     RETURN NEXT;
     v_claim := NULL;

@@ -28,7 +28,10 @@ BEGIN
    *                                worker died; the job did not fail);
    *   ... with none left         → the run failed.
    * One row goes into reporting.job_execution_history, then the job's alert
-   * rules, if it has any, look at it. Returns the run's new status.
+   * rules, if it has any, look at it. A report job's run that failed for good
+   * (whoever ran it, and however: an error, a timeout, a lost worker)
+   * re-issues the last good report, stale (internal.reissue_last_report).
+   * Returns the run's new status.
    */
   SELECT * INTO STRICT v_job FROM reporting.scheduled_jobs WHERE job_id = p_run.job_id;
 
@@ -67,6 +70,14 @@ BEGIN
   IF EXISTS (SELECT 1 FROM internal.job_alert_rules(p_run.job_id, p_run.organization_id) a
               WHERE a.alert_type IN ('failure', 'consecutive_failures', 'timeout', 'slow')) THEN
     PERFORM internal.raise_job_alerts(v_history, v_next);
+  END IF;
+  IF v_next = 'failed' AND v_job.job_type = 'report' AND v_job.payload ->> 'task' = 'generate_report' THEN
+    BEGIN
+      PERFORM internal.reissue_last_report(v_job, p_run.scheduled_for, p_run.run_id, p_sqlstate, p_message);
+    EXCEPTION WHEN OTHERS THEN
+      -- The failure is recorded either way; a broken fallback must not undo it.
+      RAISE WARNING 'end_attempt: re-issuing the last report of job % failed: %', v_job.job_id, SQLERRM;
+    END;
   END IF;
   RETURN v_next;
 END

@@ -14,18 +14,14 @@ DECLARE
   v_count  integer;
 BEGIN
   /*
-   * Seed 001's "fallback to previous successful report". Called by api.work
-   * when a report job's run has failed its last attempt. For each
-   * organization the job served: a failed row records the generation that
-   * did not happen (period, error), and the latest good snapshot of the
-   * same template key and scope (venue filter) for an earlier period is
-   * issued again as a new
-   * data_ready row, is_stale with the reason and reissue_of pointing at the
-   * original, its snapshot carrying the same "stale" note for the reader;
-   * the renderer renders and delivers it like any other. With no earlier
-   * report there is nothing to re-issue: only the failed row is written.
-   * The failure itself raises the job's failure alert (the report jobs
-   * get a failure rule when they are created). Returns the stale rows written.
+   * Seed 001's "fallback to previous successful report". Called by
+   * internal.end_attempt when a report job's run has failed its last
+   * attempt, whoever ran it. For each organization the job served: a failed
+   * row records the generation that did not happen (period, error), then
+   * internal.reissue_previous_report issues the latest good report of the
+   * same template key and scope for an earlier period again, stale. With no
+   * earlier report only the failed row is written. The failure itself raises
+   * the job's failure alert. Returns the stale rows written.
    */
   WITH target AS (
     SELECT t.organization_id, t.template_id, t.template_key, t.version, t.formats, t.schedule_timezone,
