@@ -5,7 +5,7 @@
 -- written by hand (the rollup is tested in aggregations.sql); expected
 -- figures are worked out by hand from them.
 BEGIN;
-SELECT plan(76);
+SELECT plan(78);
 
 SELECT set_config('nightcap.actor', 'dba@backroom.example', true);
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
@@ -176,6 +176,20 @@ SELECT results_eq(
 SELECT is((SELECT (summary ->> 'gross_revenue', summary ->> 'trading_days')::text
              FROM reporting.report_generation_history WHERE generation_id = (SELECT id FROM weekly)),
   '(25000.00,1)', '... over one trading day that week: Friday''s 25,000');
+
+CREATE TEMP TABLE others AS
+SELECT api.generate_report('event_performance', pg_temp.org(), '2026-05-01', '2026-05-01') AS event_id,
+       api.generate_report('customer_insights', pg_temp.org(), '2026-05-01', '2026-05-31') AS customer_id;
+SELECT results_eq(
+  $$SELECT s ->> 'title' FROM reporting.report_generation_history h, jsonb_array_elements(h.snapshot -> 'sections') s
+     WHERE h.generation_id = (SELECT event_id FROM others) ORDER BY (s ->> 'position')::int$$,
+  $$VALUES ('Event Summary'), ('Events'), ('Arrivals by Hour'), ('Revenue')$$,
+  'the Event Performance Summary snapshot of Friday holds its four sections in order');
+SELECT results_eq(
+  $$SELECT s ->> 'title' FROM reporting.report_generation_history h, jsonb_array_elements(h.snapshot -> 'sections') s
+     WHERE h.generation_id = (SELECT customer_id FROM others) ORDER BY (s ->> 'position')::int$$,
+  $$VALUES ('Customer KPIs'), ('Behaviour Patterns'), ('Top Customers'), ('Recommendations')$$,
+  'the Customer Behaviour Insights snapshot of May holds its four sections in order');
 
 -- The KPI and revenue sections agree with the rollup rows of that trading day (worked by hand).
 SELECT results_eq(
