@@ -111,6 +111,8 @@ def apply_objects(conn: psycopg.Connection, db_dir: Path = settings.DB_DIR) -> M
                 (rel, digest),
             )
             result.applied.append(rel)
+        # Everything the migrating role just made belongs to nightcap_owner.
+        conn.execute("SELECT internal.adopt_objects()")
     return result
 
 

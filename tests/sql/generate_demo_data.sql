@@ -65,15 +65,16 @@ SELECT throws_ok(format($$INSERT INTO venue.payments (organization_id, venue_id,
   '23503', NULL, 'after the generator, a payment for a booking that does not exist is refused');
 
 -- The skip is honoured only for the tables' owner (who could disable the
--- triggers anyway): any other writer that sets it is still checked.
-CREATE ROLE nightcap_test_loader;
-GRANT USAGE ON SCHEMA venue, internal TO nightcap_test_loader;
+-- triggers anyway): any other writer that sets it is still checked, here an
+-- admin of the organization writing through row-level security.
+CREATE ROLE nightcap_test_loader IN ROLE nightcap_admin;
 GRANT EXECUTE ON FUNCTION internal.parse_reference_spec(text) TO nightcap_test_loader;
-GRANT SELECT, INSERT ON venue.payments TO nightcap_test_loader;
-GRANT SELECT ON venue.venues, venue.bookings TO nightcap_test_loader;
+INSERT INTO venue.memberships (organization_id, user_id, role)
+VALUES (:'org', '00000000-0000-4000-8000-0000000000a1', 'admin');
 DO $$
 BEGIN
   SET LOCAL nightcap.skip_reference_checks = on;
+  SET LOCAL nightcap.user_id = '00000000-0000-4000-8000-0000000000a1';
   SET LOCAL ROLE nightcap_test_loader;
   BEGIN
     INSERT INTO venue.payments (organization_id, payment_id, venue_id, booking_id, kind, amount, provider, paid_at)
@@ -85,6 +86,7 @@ BEGIN
   END;
   RESET ROLE;
   SET LOCAL nightcap.skip_reference_checks = off;
+  SET LOCAL nightcap.user_id = '';
 END
 $$;
 SELECT is(current_setting('nightcap_test.outcome'), 'refused',

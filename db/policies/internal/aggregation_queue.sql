@@ -1,0 +1,3 @@
+-- internal.aggregation_queue: engine bookkeeping: the owner only, no client role sees it.
+-- (internal.set_tenant_access: RLS enabled and forced, owner_all, members_read, members_write, grants.)
+SELECT internal.set_tenant_access('internal.aggregation_queue', '{}', '{}');

@@ -1,0 +1,3 @@
+-- reporting.daily_aggregations: report data computed by the engine: admins and managers read it.
+-- (internal.set_tenant_access: RLS enabled and forced, owner_all, members_read, members_write, grants.)
+SELECT internal.set_tenant_access('reporting.daily_aggregations', '{admin,manager}', '{}');

@@ -1,0 +1,3 @@
+-- reporting.job_alerts: configuration: admins change it, managers and auditors read it.
+-- (internal.set_tenant_access: RLS enabled and forced, owner_all, members_read, members_write, grants.)
+SELECT internal.set_tenant_access('reporting.job_alerts', '{admin,manager,auditor}', '{admin}');

@@ -1,0 +1,3 @@
+-- reporting.report_delivery_history: history, written only by the engine (SECURITY DEFINER api functions): admins, managers and auditors read it.
+-- (internal.set_tenant_access: RLS enabled and forced, owner_all, members_read, members_write, grants.)
+SELECT internal.set_tenant_access('reporting.report_delivery_history', '{admin,manager,auditor}', '{}');

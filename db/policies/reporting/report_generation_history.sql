@@ -1,0 +1,3 @@
+-- reporting.report_generation_history: history, written only by the engine (SECURITY DEFINER api functions): admins, managers and auditors read it.
+-- (internal.set_tenant_access: RLS enabled and forced, owner_all, members_read, members_write, grants.)
+SELECT internal.set_tenant_access('reporting.report_generation_history', '{admin,manager,auditor}', '{}');
