@@ -86,6 +86,9 @@ def apply_objects(conn: psycopg.Connection, db_dir: Path = settings.DB_DIR) -> M
     result = MigrationResult(revision=current_revision(conn))
     with conn.transaction():
         conn.execute("SET LOCAL check_function_bodies = off")
+        # What the upgrade just made goes to nightcap_owner before the objects
+        # (SECURITY DEFINER, so run as the owner) are applied over it.
+        adopt_objects(conn)
         known = dict(
             conn.cursor(row_factory=tuple_row).execute(
                 "SELECT path, sha256 FROM internal.applied_objects"
@@ -111,9 +114,17 @@ def apply_objects(conn: psycopg.Connection, db_dir: Path = settings.DB_DIR) -> M
                 (rel, digest),
             )
             result.applied.append(rel)
-        # Everything the migrating role just made belongs to nightcap_owner.
-        conn.execute("SELECT internal.adopt_objects()")
+        adopt_objects(conn)
+        # Supabase's NOINHERIT roles get nightcap's client roles' privileges.
+        conn.execute("SELECT internal.mirror_client_grants()")
     return result
+
+
+def adopt_objects(conn: psycopg.Connection) -> None:
+    """Hand what the migrating role made to nightcap_owner (once the function exists)."""
+    cur = conn.cursor(row_factory=tuple_row)
+    if cur.execute("SELECT to_regprocedure('internal.adopt_objects()')").fetchone()[0]:
+        conn.execute("SELECT internal.adopt_objects()")
 
 
 def migrate(url: str | None = None, revision: str = "head") -> MigrationResult:

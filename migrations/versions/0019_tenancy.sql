@@ -6,6 +6,9 @@
 -- Supabase's postgres). Without it the migration stops and names the roles a
 -- superuser must create. What each role may do is in db/policies/ and in the
 -- GRANTs of each api function; docs/security.md has the whole picture.
+-- Supabase's roles (authenticated, service_role) are NOINHERIT, so they get
+-- copies of these roles' privileges (internal.mirror_client_grants), not
+-- membership in them.
 --
 --   nightcap_owner     NOLOGIN; owns every object of nightcap's schemas. The
 --                      migrating role is a member, so a DBA signed in as it
@@ -46,15 +49,6 @@ BEGIN
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO nightcap_admin, nightcap_manager, nightcap_staff, '
                  'nightcap_auditor, nightcap_renderer', current_database());
 
-  -- Supabase: every signed-in user is `authenticated`, so it carries the
-  -- ceiling of every client role and the policies narrow it by membership;
-  -- `service_role` is a backend's, like the daemon; `anon` gets nothing.
-  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN
-    GRANT nightcap_admin, nightcap_manager, nightcap_staff, nightcap_auditor TO authenticated;
-  END IF;
-  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') THEN
-    GRANT nightcap_renderer TO service_role;
-  END IF;
 END
 $roles$;
 

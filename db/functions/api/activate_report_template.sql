@@ -1,4 +1,5 @@
 -- api.activate_report_template(organization, key, version): make a draft version the live one.
+-- SECURITY DEFINER: besides the organization's configuration it writes the engine's own rows (jobs, history, logs) that no client may write directly; internal.require_member checks the caller first.
 CREATE OR REPLACE FUNCTION api.activate_report_template(
   p_organization_id uuid,
   p_template_key    text,
@@ -6,10 +7,13 @@ CREATE OR REPLACE FUNCTION api.activate_report_template(
 )
 RETURNS reporting.report_templates
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_template reporting.report_templates;
 BEGIN
+  PERFORM internal.require_member(p_organization_id, '{admin}');
   /*
    * Activates draft version p_version of the key, retiring the active one
    * (whose subscriptions follow the key, so they move to the new version).
@@ -36,3 +40,4 @@ $fn$;
 COMMENT ON FUNCTION api.activate_report_template(uuid, text, integer) IS
   'Activates a draft template version and retires the key''s previous active version (P0002 unknown version, 55000 not a draft).';
 REVOKE ALL ON FUNCTION api.activate_report_template(uuid, text, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.activate_report_template(uuid, text, integer) TO nightcap_admin;

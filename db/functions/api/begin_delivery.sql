@@ -1,4 +1,5 @@
 -- api.begin_delivery(delivery, worker, lease): just before sending, check the lease is still held, and extend it.
+-- SECURITY DEFINER: the renderer daemon (nightcap_renderer) works across organizations and holds no table privileges; this is one of the few calls it is granted.
 CREATE OR REPLACE FUNCTION api.begin_delivery(
   p_delivery_id bigint,
   p_worker      text,
@@ -6,6 +7,8 @@ CREATE OR REPLACE FUNCTION api.begin_delivery(
 )
 RETURNS boolean
 LANGUAGE sql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
   /*
    * A sender claims deliveries in batches and sends them one after another;
@@ -26,3 +29,4 @@ $fn$;
 COMMENT ON FUNCTION api.begin_delivery(bigint, text, interval) IS
   'True, and the lease extended, when the sender still holds the delivery right before sending it; false when it must not send.';
 REVOKE ALL ON FUNCTION api.begin_delivery(bigint, text, interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.begin_delivery(bigint, text, interval) TO nightcap_renderer;

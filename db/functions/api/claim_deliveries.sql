@@ -1,4 +1,5 @@
 -- api.claim_deliveries(worker, limit, lease, channels): deliveries for a sender to send, each under a lease.
+-- SECURITY DEFINER: the renderer daemon (nightcap_renderer) works across organizations and holds no table privileges; this is one of the few calls it is granted.
 CREATE OR REPLACE FUNCTION api.claim_deliveries(
   p_worker   text,
   p_limit    integer DEFAULT 10,
@@ -21,6 +22,8 @@ RETURNS TABLE (
   report          jsonb
 )
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
   /*
@@ -73,3 +76,4 @@ $fn$;
 COMMENT ON FUNCTION api.claim_deliveries(text, integer, interval, text[]) IS
   'Claims up to p_limit due deliveries for sender p_worker under a lease (FOR UPDATE SKIP LOCKED, oldest first), after taking back expired leases; returns each with its report''s name, period, headline and files.';
 REVOKE ALL ON FUNCTION api.claim_deliveries(text, integer, interval, text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.claim_deliveries(text, integer, interval, text[]) TO nightcap_renderer;

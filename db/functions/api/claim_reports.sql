@@ -1,4 +1,5 @@
 -- api.claim_reports(worker, limit, lease): generated reports for a renderer to render, each under a lease.
+-- SECURITY DEFINER: the renderer daemon (nightcap_renderer) works across organizations and holds no table privileges; this is one of the few calls it is granted.
 CREATE OR REPLACE FUNCTION api.claim_reports(
   p_worker text,
   p_limit  integer DEFAULT 1,
@@ -17,6 +18,8 @@ RETURNS TABLE (
   snapshot          jsonb
 )
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
   /*
@@ -64,3 +67,4 @@ $fn$;
 COMMENT ON FUNCTION api.claim_reports(text, integer, interval) IS
   'Claims up to p_limit data_ready reports for renderer p_worker under a lease (FOR UPDATE SKIP LOCKED, critical first, then oldest), after taking back expired leases; returns their snapshots.';
 REVOKE ALL ON FUNCTION api.claim_reports(text, integer, interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.claim_reports(text, integer, interval) TO nightcap_renderer;

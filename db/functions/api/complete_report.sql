@@ -1,4 +1,5 @@
 -- api.complete_report(generation, worker, files, render_ms, peak_memory_kb): a report is rendered.
+-- SECURITY DEFINER: the renderer daemon (nightcap_renderer) works across organizations and holds no table privileges; this is one of the few calls it is granted.
 CREATE OR REPLACE FUNCTION api.complete_report(
   p_generation_id  bigint,
   p_worker         text,
@@ -8,6 +9,8 @@ CREATE OR REPLACE FUNCTION api.complete_report(
 )
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_report  reporting.report_generation_history;
@@ -50,3 +53,4 @@ $fn$;
 COMMENT ON FUNCTION api.complete_report(bigint, text, jsonb, jsonb, bigint) IS
   'Marks a rendered report completed with its files (format, uri, bytes, sha256, pages), render durations and peak memory; 22023 on files that do not match the request.';
 REVOKE ALL ON FUNCTION api.complete_report(bigint, text, jsonb, jsonb, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.complete_report(bigint, text, jsonb, jsonb, bigint) TO nightcap_renderer;

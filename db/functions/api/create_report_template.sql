@@ -1,4 +1,5 @@
 -- api.create_report_template(organization, template, activate): a new version of a template, with its sections.
+-- SECURITY DEFINER: besides the organization's configuration it writes the engine's own rows (jobs, history, logs) that no client may write directly; internal.require_member checks the caller first.
 CREATE OR REPLACE FUNCTION api.create_report_template(
   p_organization_id uuid,
   p_template        jsonb,
@@ -6,11 +7,14 @@ CREATE OR REPLACE FUNCTION api.create_report_template(
 )
 RETURNS reporting.report_templates
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_template reporting.report_templates;
   v_unknown  text;
 BEGIN
+  PERFORM internal.require_member(p_organization_id, '{admin}');
   /*
    * Writes the next version of p_template ->> 'template_key' for the
    * organization from one JSON document:
@@ -83,3 +87,4 @@ $fn$;
 COMMENT ON FUNCTION api.create_report_template(uuid, jsonb, boolean) IS
   'Creates the next version of a report template with its sections from one JSON document, checked against the dataset registry, and (by default) activates it. 22023 on bad input, nothing stored.';
 REVOKE ALL ON FUNCTION api.create_report_template(uuid, jsonb, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.create_report_template(uuid, jsonb, boolean) TO nightcap_admin;

@@ -1,4 +1,5 @@
 -- api.fail_report(generation, worker, message): a render attempt failed; retried after a back-off, or failed for good.
+-- SECURITY DEFINER: the renderer daemon (nightcap_renderer) works across organizations and holds no table privileges; this is one of the few calls it is granted.
 CREATE OR REPLACE FUNCTION api.fail_report(
   p_generation_id bigint,
   p_worker        text,
@@ -6,6 +7,8 @@ CREATE OR REPLACE FUNCTION api.fail_report(
 )
 RETURNS text
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_report reporting.report_generation_history;
@@ -50,3 +53,4 @@ $fn$;
 COMMENT ON FUNCTION api.fail_report(bigint, text, text) IS
   'Records a failed render attempt: the report waits the job engine''s back-off and is retried, or is failed for good after max_render_attempts; returns its new status.';
 REVOKE ALL ON FUNCTION api.fail_report(bigint, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.fail_report(bigint, text, text) TO nightcap_renderer;

@@ -1,4 +1,5 @@
 -- api.heartbeat_report(generation, worker, lease): a renderer still working on a report renews its lease.
+-- SECURITY DEFINER: the renderer daemon (nightcap_renderer) works across organizations and holds no table privileges; this is one of the few calls it is granted.
 CREATE OR REPLACE FUNCTION api.heartbeat_report(
   p_generation_id bigint,
   p_worker        text,
@@ -6,6 +7,8 @@ CREATE OR REPLACE FUNCTION api.heartbeat_report(
 )
 RETURNS timestamptz
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_until timestamptz := clock_timestamp() + p_lease;
@@ -29,3 +32,4 @@ $fn$;
 COMMENT ON FUNCTION api.heartbeat_report(bigint, text, interval) IS
   'Renews a renderer''s lease on a report it is rendering; 55000 when the lease was lost.';
 REVOKE ALL ON FUNCTION api.heartbeat_report(bigint, text, interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.heartbeat_report(bigint, text, interval) TO nightcap_renderer;

@@ -1,7 +1,10 @@
 -- api.pause_subscription(subscription, reason): stop a subscription's deliveries (the one-click unsubscribe).
+-- SECURITY DEFINER: a one-click unsubscribe, verified by the renderer's link server (nightcap_renderer, no table privileges), pauses a subscription of any organization.
 CREATE OR REPLACE FUNCTION api.pause_subscription(p_subscription_id bigint, p_reason text DEFAULT 'unsubscribed')
 RETURNS reporting.report_subscriptions
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_sub reporting.report_subscriptions;
@@ -41,3 +44,4 @@ $fn$;
 COMMENT ON FUNCTION api.pause_subscription(bigint, text) IS
   'Pauses a report subscription (the one-click unsubscribe): its deliveries stop; logged in the audit trail.';
 REVOKE ALL ON FUNCTION api.pause_subscription(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.pause_subscription(bigint, text) TO nightcap_renderer;

@@ -1,4 +1,5 @@
 -- api.record_delivery(delivery, worker, outcome, provider, message id, error, retry_after, details): how a send attempt ended.
+-- SECURITY DEFINER: the renderer daemon (nightcap_renderer) works across organizations and holds no table privileges; this is one of the few calls it is granted.
 CREATE OR REPLACE FUNCTION api.record_delivery(
   p_delivery_id         bigint,
   p_worker              text,
@@ -11,6 +12,8 @@ CREATE OR REPLACE FUNCTION api.record_delivery(
 )
 RETURNS text
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_d      reporting.report_delivery_history;
@@ -91,3 +94,4 @@ $fn$;
 COMMENT ON FUNCTION api.record_delivery(bigint, text, text, text, text, text, interval, jsonb) IS
   'Records how a send attempt ended (sent, deferred, bounced, failed): retry timing from retry_delays and Retry-After, bounces counted against the recipient, the attempt and answer in the audit log; returns the new status.';
 REVOKE ALL ON FUNCTION api.record_delivery(bigint, text, text, text, text, text, interval, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.record_delivery(bigint, text, text, text, text, text, interval, jsonb) TO nightcap_renderer;

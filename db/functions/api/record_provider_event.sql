@@ -1,4 +1,5 @@
 -- api.record_provider_event(provider, message id, event, at, details): what the email provider saw happen to a message.
+-- SECURITY DEFINER: a provider's webhook, verified by the renderer's link server (nightcap_renderer), names a delivery of any organization; the daemon holds no table privileges.
 CREATE OR REPLACE FUNCTION api.record_provider_event(
   p_provider            text,
   p_provider_message_id text,
@@ -8,6 +9,8 @@ CREATE OR REPLACE FUNCTION api.record_provider_event(
 )
 RETURNS bigint
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_d        reporting.report_delivery_history;
@@ -95,3 +98,4 @@ $fn$;
 COMMENT ON FUNCTION api.record_provider_event(text, text, text, timestamptz, jsonb) IS
   'Applies a verified provider event (delivered, opened, clicked, bounced, complained) to its delivery: forward-only status, bounces counted and suppressing, the bounce-rate alert past 5%, the audit log.';
 REVOKE ALL ON FUNCTION api.record_provider_event(text, text, text, timestamptz, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.record_provider_event(text, text, text, timestamptz, jsonb) TO nightcap_renderer;

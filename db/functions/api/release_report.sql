@@ -1,7 +1,10 @@
 -- api.release_report(generation, worker): a stopping renderer hands a report back unrendered.
+-- SECURITY DEFINER: the renderer daemon (nightcap_renderer) works across organizations and holds no table privileges; this is one of the few calls it is granted.
 CREATE OR REPLACE FUNCTION api.release_report(p_generation_id bigint, p_worker text)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_report reporting.report_generation_history;
@@ -28,3 +31,4 @@ $fn$;
 COMMENT ON FUNCTION api.release_report(bigint, text) IS
   'Hands a report a stopping renderer had claimed back to the queue, the attempt recorded released and not counted.';
 REVOKE ALL ON FUNCTION api.release_report(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.release_report(bigint, text) TO nightcap_renderer;

@@ -1,4 +1,5 @@
 -- api.schedule_report(...): schedule a report for recipients on a cron of its own (seed 002's scheduleReport).
+-- SECURITY DEFINER: besides the organization's configuration it writes the engine's own rows (jobs, history, logs) that no client may write directly; internal.require_member checks the caller first.
 CREATE OR REPLACE FUNCTION api.schedule_report(
   p_organization_id   uuid,
   p_template_key      text,
@@ -12,12 +13,15 @@ CREATE OR REPLACE FUNCTION api.schedule_report(
 )
 RETURNS bigint
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_template reporting.report_templates;
   v_job_id   bigint;
   v_missing  bigint[];
 BEGIN
+  PERFORM internal.require_member(p_organization_id, '{admin}');
   /*
    * Seed 002's scheduleReport(schedule) in SQL: subscribes each recipient in
    * p_recipient_ids (all the organization's recipients not suppressed when
@@ -91,3 +95,4 @@ $fn$;
 COMMENT ON FUNCTION api.schedule_report(uuid, text, text, text, bigint[], jsonb, text[], text[], integer) IS
   'Schedules a report for recipients on a cron and zone of its own (seed 002''s scheduleReport): subscribes them, lets the subscriptions make the report job, sets its attempts; returns the job id.';
 REVOKE ALL ON FUNCTION api.schedule_report(uuid, text, text, text, bigint[], jsonb, text[], text[], integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.schedule_report(uuid, text, text, text, bigint[], jsonb, text[], text[], integer) TO nightcap_admin;

@@ -1,7 +1,10 @@
 -- api.validate_report_data(generation): checks a report's data, records the warnings, skips it when empty and so configured.
+-- SECURITY DEFINER: stores warnings on the engine's history row, which no client writes directly; internal.require_member checks the caller (admin or manager of the report's organization) first.
 CREATE OR REPLACE FUNCTION api.validate_report_data(p_generation_id bigint)
 RETURNS jsonb
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_gen      reporting.report_generation_history;
@@ -23,6 +26,7 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no report generation %', coalesce(p_generation_id::text, 'NULL') USING ERRCODE = 'P0002';
   END IF;
+  PERFORM internal.require_member(v_gen.organization_id, '{admin,manager}');
   SELECT * INTO STRICT v_template
     FROM reporting.report_templates t
    WHERE t.organization_id = v_gen.organization_id AND t.template_id = v_gen.template_id;
@@ -46,3 +50,4 @@ $fn$;
 COMMENT ON FUNCTION api.validate_report_data(bigint) IS
   'Re-checks a generated report''s data (empty, incomplete, data-quality findings, anomalous revenue), stores the warnings, skips an unrendered empty report whose template says so; returns the verdict.';
 REVOKE ALL ON FUNCTION api.validate_report_data(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.validate_report_data(bigint) TO nightcap_admin, nightcap_manager;

@@ -23,3 +23,5 @@ $fn$;
 COMMENT ON FUNCTION internal.parse_reference_spec(text) IS
   'Parses a reference argument of the set-based foreign-key triggers: ''table:col,...'' or ''table:child_col=parent_col''.';
 REVOKE ALL ON FUNCTION internal.parse_reference_spec(text) FROM PUBLIC;
+-- The reference checks run as the writer (an admin writing facts through RLS).
+GRANT EXECUTE ON FUNCTION internal.parse_reference_spec(text) TO nightcap_admin;

@@ -1,7 +1,10 @@
 -- internal.tg_customers__requeue_days(): a customer's VIP flag changes the days they booked.
+-- SECURITY DEFINER: the aggregation queue is the engine's: an admin changing a customer queues the re-aggregation without any privilege on it.
 CREATE OR REPLACE FUNCTION internal.tg_customers__requeue_days()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
   /*

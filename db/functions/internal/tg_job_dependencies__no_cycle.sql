@@ -1,7 +1,10 @@
 -- internal.tg_job_dependencies__no_cycle(): refuses a dependency that would make jobs wait on themselves.
+-- SECURITY DEFINER: a cycle check must see the whole dependency graph, not only the rows the writer's policies show.
 CREATE OR REPLACE FUNCTION internal.tg_job_dependencies__no_cycle()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_path bigint[];

@@ -1,7 +1,10 @@
 -- internal.tg_mark_aggregation_dirty(): queue the venue-days a statement touched.
+-- SECURITY DEFINER: the aggregation queue is the engine's: an admin writing venue facts through RLS queues their re-aggregation without any privilege on internal.aggregation_queue.
 CREATE OR REPLACE FUNCTION internal.tg_mark_aggregation_dirty()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_col  text := TG_ARGV[0];

@@ -1,7 +1,10 @@
 -- internal.tg_report_sections__check(): sections change only in drafts, and name a dataset that can feed them.
+-- SECURITY DEFINER: checks a section against the dataset registry (internal functions no client may call) for an admin writing it through RLS.
 CREATE OR REPLACE FUNCTION internal.tg_report_sections__check()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_template reporting.report_templates;

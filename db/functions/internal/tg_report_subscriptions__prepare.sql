@@ -1,7 +1,10 @@
 -- internal.tg_report_subscriptions__prepare(): a subscription takes its tenant and key from what it names, and is checked.
+-- SECURITY DEFINER: fills a subscription from its template for an admin writing it through RLS; the lookups are the engine's.
 CREATE OR REPLACE FUNCTION internal.tg_report_subscriptions__prepare()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_recipient reporting.report_recipients;

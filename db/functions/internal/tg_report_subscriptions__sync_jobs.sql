@@ -1,7 +1,10 @@
 -- internal.tg_report_subscriptions__sync_jobs(): subscriptions written, their report jobs follow.
+-- SECURITY DEFINER: a subscription an admin writes through RLS makes and retires the engine's report jobs and alert rules, which no client writes directly.
 CREATE OR REPLACE FUNCTION internal.tg_report_subscriptions__sync_jobs()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_orgs uuid[];

@@ -1,7 +1,10 @@
 -- internal.tg_report_templates__guard(): versions are written as drafts, activated once, then never changed.
+-- SECURITY DEFINER: keeps active template versions immutable for every writer, reading the engine's state whatever the writer may see.
 CREATE OR REPLACE FUNCTION internal.tg_report_templates__guard()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   v_same reporting.report_templates;

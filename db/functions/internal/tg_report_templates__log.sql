@@ -1,7 +1,10 @@
 -- internal.tg_report_templates__log(): the change history of template versions.
+-- SECURITY DEFINER: writes reporting.report_template_changes, a history no client may write, for an admin changing a template through RLS.
 CREATE OR REPLACE FUNCTION internal.tg_report_templates__log()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
   /*

@@ -1,7 +1,10 @@
 -- internal.tg_report_templates__sync_jobs(): a newly active template version brings its schedule to the report jobs.
+-- SECURITY DEFINER: a template an admin activates or retires through RLS moves the engine's report jobs, which no client writes directly.
 CREATE OR REPLACE FUNCTION internal.tg_report_templates__sync_jobs()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
   /*

@@ -1,7 +1,10 @@
 -- internal.tg_scheduled_jobs__keep_runs(): a job that has runs cannot be deleted, truncated or renumbered.
+-- SECURITY DEFINER: keeps the engine's run ledger in step with a job an admin changes through RLS; the ledger is not theirs to write.
 CREATE OR REPLACE FUNCTION internal.tg_scheduled_jobs__keep_runs()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
   /*

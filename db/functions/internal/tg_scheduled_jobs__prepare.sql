@@ -1,7 +1,10 @@
 -- internal.tg_scheduled_jobs__prepare(): checks a job's schedule, fills its time zone and computes next_run_at.
+-- SECURITY DEFINER: computes a job's next run with the engine's cron functions for an admin writing the job through RLS.
 CREATE OR REPLACE FUNCTION internal.tg_scheduled_jobs__prepare()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
   /*

@@ -1,7 +1,10 @@
 -- internal.tg_venues__requeue_days(): a venue's capacity, time zone or day start changes its history.
+-- SECURITY DEFINER: the aggregation queue is the engine's: an admin changing a venue's clock queues the re-aggregation without any privilege on it.
 CREATE OR REPLACE FUNCTION internal.tg_venues__requeue_days()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
   /*

@@ -1,0 +1,251 @@
+-- Tenancy: roles, row-level security and grants, switching role and user
+-- across two organizations. Organization A has one user of each role, B an
+-- admin; each has a venue, a customer, a booking, a payment, staff with
+-- shifts and a report. Expected counts are the rows written below.
+BEGIN;
+SELECT plan(76);
+
+INSERT INTO venue.organizations (organization_id, name, slug) VALUES
+  ('00000000-0000-4000-8000-0000000a0001', 'Org A', 'tenancy-a'),
+  ('00000000-0000-4000-8000-0000000b0001', 'Org B', 'tenancy-b');
+CREATE FUNCTION pg_temp.a() RETURNS uuid LANGUAGE sql AS $$ SELECT '00000000-0000-4000-8000-0000000a0001'::uuid $$;
+CREATE FUNCTION pg_temp.b() RETURNS uuid LANGUAGE sql AS $$ SELECT '00000000-0000-4000-8000-0000000b0001'::uuid $$;
+INSERT INTO venue.venues (organization_id, venue_id, name, slug, capacity) VALUES
+  (pg_temp.a(), 880001, 'A Room', 'a-room', 100),
+  (pg_temp.b(), 880002, 'B Room', 'b-room', 100);
+INSERT INTO venue.customers (organization_id, customer_id, first_name, last_name, email) VALUES
+  (pg_temp.a(), 880001, 'Ann', 'Alpha', 'ann@a.example'),
+  (pg_temp.b(), 880002, 'Bob', 'Beta', 'bob@b.example');
+INSERT INTO venue.bookings (organization_id, booking_id, venue_id, customer_id, party_size, status, arrives_at) VALUES
+  (pg_temp.a(), 880001, 880001, 880001, 4, 'confirmed', '2026-05-01 22:00+01'),
+  (pg_temp.a(), 880003, 880001, 880001, 2, 'confirmed', '2026-05-08 22:00+01'),
+  (pg_temp.b(), 880002, 880002, 880002, 6, 'confirmed', '2026-05-01 22:00+01');
+INSERT INTO venue.payments (organization_id, payment_id, venue_id, booking_id, kind, amount, provider, status, paid_at) VALUES
+  (pg_temp.a(), 880001, 880001, 880001, 'deposit', 50, 'stripe', 'succeeded', '2026-04-20 12:00+01'),
+  (pg_temp.b(), 880002, 880002, 880002, 'deposit', 70, 'stripe', 'succeeded', '2026-04-20 12:00+01');
+
+-- Users: a1 admin, a2 manager, a3 staff, a4 auditor of A; b1 admin of B;
+-- c9 belongs nowhere (a customer signed in to some other app).
+CREATE FUNCTION pg_temp.u(text) RETURNS uuid LANGUAGE sql AS $$
+  SELECT ('00000000-0000-4000-8000-00000000' || $1 || '00')::uuid $$;
+INSERT INTO venue.memberships (organization_id, user_id, role) VALUES
+  (pg_temp.a(), pg_temp.u('a1'), 'admin'),
+  (pg_temp.a(), pg_temp.u('a2'), 'manager'),
+  (pg_temp.a(), pg_temp.u('a3'), 'staff'),
+  (pg_temp.a(), pg_temp.u('a4'), 'auditor'),
+  (pg_temp.b(), pg_temp.u('b1'), 'admin');
+INSERT INTO venue.staff (organization_id, staff_id, venue_id, user_id, full_name, role) VALUES
+  (pg_temp.a(), 880001, 880001, pg_temp.u('a3'), 'Sam Staff', 'bartender'),
+  (pg_temp.a(), 880002, 880001, NULL, 'Pat Other', 'door'),
+  (pg_temp.b(), 880003, 880002, NULL, 'Bea Barb', 'bartender');
+INSERT INTO venue.shifts (organization_id, shift_id, venue_id, staff_id, role, starts_at, ends_at) VALUES
+  (pg_temp.a(), 880001, 880001, 880001, 'bartender', '2026-05-01 21:00+01', '2026-05-02 03:00+01'),
+  (pg_temp.a(), 880002, 880001, 880002, 'door', '2026-05-01 21:00+01', '2026-05-02 03:00+01'),
+  (pg_temp.b(), 880003, 880002, 880003, 'bartender', '2026-05-01 21:00+01', '2026-05-02 03:00+01');
+SELECT internal.audit_event(pg_temp.a(), 'organization.updated', 'organization', pg_temp.a()::text) AS a_event \gset
+SELECT internal.audit_event(pg_temp.b(), 'organization.updated', 'organization', pg_temp.b()::text) AS b_event \gset
+SELECT api.generate_report('daily_summary', pg_temp.a(), '2026-05-01', '2026-05-01') IS NOT NULL AS a_report \gset
+SELECT api.generate_report('daily_summary', pg_temp.b(), '2026-05-01', '2026-05-01') IS NOT NULL AS b_report \gset
+
+-- as_user(role, user, sql): the first column of the first row of sql (or,
+-- for a write, its row count) run in a session of that database role with
+-- that user signed in, or 'error <SQLSTATE>'. Everything it did is undone,
+-- so every check starts from the rows above.
+CREATE FUNCTION pg_temp.as_user(p_role text, p_user text, p_sql text) RETURNS text
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_result text;
+  v_rows   bigint;
+BEGIN
+  BEGIN
+    PERFORM set_config('nightcap.user_id', coalesce(pg_temp.u(p_user)::text, ''), true);
+    EXECUTE format('SET LOCAL SESSION AUTHORIZATION %I', p_role);
+    IF p_sql ~* '^\s*(insert|update|delete)' THEN
+      EXECUTE p_sql;
+      GET DIAGNOSTICS v_rows = ROW_COUNT;
+      v_result := v_rows::text;
+    ELSE
+      EXECUTE p_sql INTO v_result;
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'NCTST', MESSAGE = coalesce(v_result, '<null>');
+  EXCEPTION
+    WHEN SQLSTATE 'NCTST' THEN v_result := SQLERRM;
+    WHEN OTHERS THEN v_result := 'error ' || SQLSTATE;
+  END;
+  RETURN v_result;
+END
+$fn$;
+GRANT EXECUTE ON FUNCTION pg_temp.u(text), pg_temp.a(), pg_temp.b()
+  TO nightcap_admin, nightcap_manager, nightcap_staff, nightcap_auditor, nightcap_renderer;
+
+-- Every tenant table: RLS enabled and forced, the owner's policy, nothing for PUBLIC.
+SELECT is(
+  (SELECT array_agg(c.oid::regclass::text ORDER BY 1) FROM pg_class c
+    WHERE c.relnamespace::regnamespace::text IN ('venue', 'reporting', 'audit', 'internal')
+      AND c.relkind IN ('r', 'p')
+      AND (EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'organization_id')
+           OR c.oid = 'reporting.job_dependencies'::regclass)
+      AND NOT (c.relrowsecurity AND c.relforcerowsecurity
+               AND EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = 'owner_all'))),
+  NULL, 'every tenant table has row-level security enabled and forced, with the owner''s policy');
+SELECT is(
+  (SELECT array_agg(c.oid::regclass::text ORDER BY 1) FROM pg_class c
+    WHERE c.relnamespace::regnamespace::text IN ('venue', 'reporting', 'audit', 'internal', 'api')
+      AND c.relkind IN ('r', 'p', 'v', 'm')
+      AND (has_table_privilege('public', c.oid, 'SELECT') OR has_table_privilege('public', c.oid, 'INSERT'))),
+  NULL, 'no table or view is readable or writable by PUBLIC');
+SELECT is(
+  (SELECT array_agg(c.oid::regclass::text ORDER BY 1) FROM pg_class c
+    WHERE c.relnamespace::regnamespace::text IN ('venue', 'reporting', 'audit', 'internal')
+      AND pg_get_userbyid(c.relowner) <> 'nightcap_owner'),
+  NULL, 'nightcap_owner owns every table, view and sequence');
+SELECT is(
+  (SELECT rolcanlogin FROM pg_roles WHERE rolname = 'nightcap_owner'), false, 'the owner role cannot log in');
+
+SELECT policies_are('venue', 'bookings', ARRAY['owner_all', 'members_read', 'members_write'],
+  'venue.bookings: the owner, members reading, admins writing');
+SELECT policies_are('venue', 'staff', ARRAY['owner_all', 'members_read', 'members_write', 'staff_own_read'],
+  'venue.staff: and a staff member''s own row');
+SELECT policies_are('venue', 'shifts', ARRAY['owner_all', 'members_read', 'members_write', 'staff_own_read'],
+  'venue.shifts: and a staff member''s own shifts');
+SELECT policies_are('venue', 'memberships', ARRAY['owner_all', 'members_read', 'members_write', 'own_read'],
+  'venue.memberships: admins manage, users read their own');
+SELECT policies_are('venue', 'organizations', ARRAY['owner_all', 'members_read', 'admins_update'],
+  'venue.organizations: members read, admins update');
+SELECT policies_are('reporting', 'report_generation_history', ARRAY['owner_all', 'members_read'],
+  'report history: read only, written by the engine');
+SELECT policies_are('reporting', 'job_dependencies', ARRAY['owner_all', 'members_read', 'members_write'],
+  'job dependencies: through their jobs');
+SELECT policies_are('audit', 'events', ARRAY['owner_all', 'members_read'],
+  'the audit log: read only');
+SELECT policies_are('internal', 'organization_secrets', ARRAY['owner_all'],
+  'the organizations'' salts: the owner only');
+
+SELECT function_privs_are('api', 'generate_report', ARRAY['text', 'uuid', 'date', 'date', 'jsonb', 'text[]', 'text'],
+  'nightcap_manager', ARRAY['EXECUTE'], 'managers may generate reports');
+SELECT function_privs_are('api', 'generate_report', ARRAY['text', 'uuid', 'date', 'date', 'jsonb', 'text[]', 'text'],
+  'nightcap_staff', ARRAY[]::text[], 'staff may not');
+SELECT function_privs_are('api', 'create_report_template', ARRAY['uuid', 'jsonb', 'boolean'],
+  'nightcap_admin', ARRAY['EXECUTE'], 'admins may create templates');
+SELECT function_privs_are('api', 'create_report_template', ARRAY['uuid', 'jsonb', 'boolean'],
+  'nightcap_manager', ARRAY[]::text[], 'managers may not');
+SELECT function_privs_are('api', 'claim_reports', ARRAY['text', 'integer', 'interval'],
+  'nightcap_renderer', ARRAY['EXECUTE'], 'the renderer claims reports');
+SELECT function_privs_are('api', 'claim_reports', ARRAY['text', 'integer', 'interval'],
+  'nightcap_admin', ARRAY[]::text[], 'an admin does not');
+SELECT function_privs_are('api', 'tick', ARRAY['timestamptz'],
+  'nightcap_admin', ARRAY[]::text[], 'the scheduler is the system''s: no client role ticks');
+SELECT is(
+  (SELECT array_agg(p.oid::regprocedure::text ORDER BY 1) FROM pg_proc p
+    WHERE p.pronamespace = 'api'::regnamespace AND has_function_privilege('nightcap_renderer', p.oid, 'EXECUTE')
+      AND NOT p.prosecdef),
+  NULL, 'every api function the renderer may call is SECURITY DEFINER (it has no table privileges)');
+SELECT is(
+  (SELECT count(*)::int FROM pg_class c
+    WHERE c.relnamespace::regnamespace::text IN ('venue', 'reporting', 'audit', 'internal')
+      AND has_table_privilege('nightcap_renderer', c.oid, 'SELECT')),
+  0, 'the renderer can select no table');
+
+-- Bookings: admins and managers read their organization's only.
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', 'SELECT count(*) FROM venue.bookings'), '2', 'admin A reads A''s 2 bookings');
+SELECT is(pg_temp.as_user('nightcap_admin', 'b1', 'SELECT count(*) FROM venue.bookings'), '1', 'admin B reads B''s 1');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM venue.bookings'), '2', 'manager A reads A''s 2');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2',
+  'SELECT count(*) FROM venue.bookings WHERE organization_id = ''00000000-0000-4000-8000-0000000b0001'''),
+  '0', 'asking for B''s bookings by id returns nothing');
+SELECT is(pg_temp.as_user('nightcap_staff', 'a3', 'SELECT count(*) FROM venue.bookings'), 'error 42501', 'staff may not read bookings');
+SELECT is(pg_temp.as_user('nightcap_auditor', 'a4', 'SELECT count(*) FROM venue.bookings'), 'error 42501', 'auditors may not read bookings');
+SELECT is(pg_temp.as_user('nightcap_renderer', NULL, 'SELECT count(*) FROM venue.bookings'), 'error 42501', 'the renderer may not read bookings');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a1', 'SELECT count(*) FROM venue.bookings'), '2',
+  'the database role is a ceiling: a manager login acting for admin a1 reads');
+SELECT is(pg_temp.as_user('nightcap_manager', 'c9', 'SELECT count(*) FROM venue.bookings'), '0', 'a user of no organization reads nothing');
+SELECT is(pg_temp.as_user('nightcap_manager', NULL, 'SELECT count(*) FROM venue.bookings'), '0', 'nobody signed in reads nothing');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', 'SELECT count(*) FROM venue.customers'), '1', 'admin A reads A''s one customer');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT sum(amount)::text FROM venue.payments'), '50.00', 'manager A sums A''s payments only');
+
+-- Writes: admins write their organization; into another, 42501; another's rows are out of reach.
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$INSERT INTO venue.bookings (organization_id, venue_id, party_size, arrives_at)
+  VALUES ('00000000-0000-4000-8000-0000000a0001', 880001, 2, '2026-05-02 22:00+01')$$), '1', 'admin A inserts a booking into A');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$INSERT INTO venue.bookings (organization_id, venue_id, party_size, arrives_at)
+  VALUES ('00000000-0000-4000-8000-0000000b0001', 880002, 2, '2026-05-02 22:00+01')$$), 'error 42501', 'admin A inserting into B: 42501');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', 'UPDATE venue.bookings SET party_size = 5 WHERE booking_id = 880001'),
+  '1', 'admin A updates A''s booking');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', 'UPDATE venue.bookings SET party_size = 5 WHERE booking_id = 880002'),
+  '0', 'admin A updating B''s booking changes no row');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', 'DELETE FROM venue.bookings WHERE booking_id = 880002'),
+  '0', 'admin A deleting B''s booking changes no row');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1',
+  $$UPDATE venue.customers SET organization_id = '00000000-0000-4000-8000-0000000b0001' WHERE customer_id = 880001$$),
+  'error 42501', 'admin A moving A''s customer into B: 42501');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'UPDATE venue.bookings SET party_size = 5 WHERE booking_id = 880001'),
+  'error 42501', 'a manager may not update bookings');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2', $$INSERT INTO venue.bookings (organization_id, venue_id, party_size, arrives_at)
+  VALUES ('00000000-0000-4000-8000-0000000a0001', 880001, 2, '2026-05-02 22:00+01')$$), 'error 42501', 'a manager may not insert bookings');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a2', 'UPDATE venue.bookings SET party_size = 5 WHERE booking_id = 880001'),
+  '0', 'an admin login acting for manager a2 changes no row: the membership decides');
+SELECT is((SELECT party_size FROM venue.bookings WHERE booking_id = 880002), 6, 'B''s booking is as it was');
+
+-- Organizations: members read theirs, admins change the settings of theirs.
+SELECT is(pg_temp.as_user('nightcap_staff', 'a3', 'SELECT string_agg(slug, '','') FROM venue.organizations'), 'tenancy-a', 'staff of A read A only');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', 'UPDATE venue.organizations SET retention_days = 30'), '1', 'admin A sets A''s retention');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$UPDATE venue.organizations SET slug = 'renamed'$$), 'error 42501',
+  'nobody but the system changes a slug');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'UPDATE venue.organizations SET retention_days = 30'), 'error 42501',
+  'a manager may not change settings');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$DELETE FROM venue.organizations$$), 'error 42501',
+  'an admin may not delete an organization');
+
+-- Staff see their own row and shifts; managers all of their organization's.
+SELECT is(pg_temp.as_user('nightcap_staff', 'a3', 'SELECT string_agg(full_name, '','') FROM venue.staff'), 'Sam Staff', 'staff a3 reads their own staff row');
+SELECT is(pg_temp.as_user('nightcap_staff', 'a3', 'SELECT string_agg(shift_id::text, '','') FROM venue.shifts'), '880001', 'and their own shift');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM venue.shifts'), '2', 'manager A reads A''s 2 shifts');
+SELECT is(pg_temp.as_user('nightcap_staff', 'a3', $$UPDATE venue.shifts SET break_minutes = 60$$), 'error 42501', 'staff change no shift');
+
+-- Memberships: admins see their organization's, others only their own.
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', 'SELECT count(*) FROM venue.memberships'), '4', 'admin A sees A''s 4 members');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT string_agg(role, '','') FROM venue.memberships'), 'manager', 'a manager sees their own membership');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$INSERT INTO venue.memberships (organization_id, user_id, role)
+  VALUES ('00000000-0000-4000-8000-0000000b0001', gen_random_uuid(), 'admin')$$), 'error 42501', 'admin A cannot make admins of B');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$INSERT INTO venue.memberships (organization_id, user_id, role)
+  VALUES ('00000000-0000-4000-8000-0000000a0001', gen_random_uuid(), 'manager')$$), '1', 'admin A adds a manager to A');
+
+-- Report data: admins, managers and auditors read history; nobody writes it directly.
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM reporting.report_generation_history'), '1', 'manager A reads A''s report');
+SELECT is(pg_temp.as_user('nightcap_auditor', 'a4', 'SELECT count(*) FROM reporting.report_generation_history'), '1', 'auditor A reads A''s report');
+SELECT is(pg_temp.as_user('nightcap_staff', 'a3', 'SELECT count(*) FROM reporting.report_generation_history'), 'error 42501', 'staff read no reports');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$UPDATE reporting.report_generation_history SET status = 'failed'$$),
+  'error 42501', 'an admin cannot rewrite report history');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM reporting.report_templates'), '4', 'manager A reads A''s 4 system templates');
+SELECT is(pg_temp.as_user('nightcap_admin', 'b1', 'SELECT count(*) FROM reporting.report_templates'), '4', 'admin B reads B''s 4');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM reporting.daily_aggregations'), '0', 'aggregates: readable, none yet');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM internal.organization_secrets'), 'error 42501', 'the salts: nobody');
+
+-- The audit log: auditors and admins read their organization's events; nobody changes it.
+SELECT is(pg_temp.as_user('nightcap_auditor', 'a4',
+  $$SELECT count(*) FROM audit.events WHERE event = 'organization.updated'$$), '1', 'auditor A reads A''s event only');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM audit.events'), 'error 42501', 'managers do not read the audit log');
+SELECT is(pg_temp.as_user('nightcap_auditor', 'a4', 'DELETE FROM audit.events'), 'error 42501', 'auditors cannot delete it');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$INSERT INTO audit.events (organization_id, actor, event, object_type)
+  VALUES ('00000000-0000-4000-8000-0000000a0001', 'me', 'report.downloaded', 'report')$$), 'error 42501', 'nor can an admin forge an event');
+
+-- api functions check the caller's membership before acting.
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2',
+  $$SELECT (api.generate_report('daily_summary', '00000000-0000-4000-8000-0000000a0001', '2026-05-08', '2026-05-08') > 0)::text$$),
+  'true', 'manager A generates a report of A');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2',
+  $$SELECT api.generate_report('daily_summary', '00000000-0000-4000-8000-0000000b0001', '2026-05-08', '2026-05-08')::text$$),
+  'error 42501', 'manager A generating B''s report: 42501');
+SELECT is(pg_temp.as_user('nightcap_manager', NULL,
+  $$SELECT api.generate_report('daily_summary', '00000000-0000-4000-8000-0000000a0001', '2026-05-08', '2026-05-08')::text$$),
+  'error 42501', 'nobody signed in: 42501');
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1',
+  $$SELECT (api.activate_report_template('00000000-0000-4000-8000-0000000b0001', 'daily_summary', 1)).status$$),
+  'error 42501', 'admin A activating B''s template: 42501');
+SELECT is(pg_temp.as_user('nightcap_renderer', NULL, 'SELECT count(*) FROM api.claim_reports(''tenancy-test'', 10)'),
+  '2', 'the renderer claims both organizations'' reports through the api');
+SELECT is(pg_temp.as_user('nightcap_renderer', NULL, 'SELECT waiting::text FROM api.render_queue_depth()'),
+  '2', 'and counts the queue');
+SELECT is(pg_temp.as_user('nightcap_renderer', NULL, $$SELECT api.tick()::text$$), 'error 42501', 'but may not tick');
+
+SELECT * FROM finish();
+ROLLBACK;
