@@ -258,9 +258,20 @@ def format_table(rows: list[dict], columns: tuple[str, ...]) -> str:
     )
 
 
+MEMBER_COLUMNS = ("organization", "role", "database_role", "user_id")
+
+
+def members(conn: psycopg.Connection) -> list[dict]:
+    """One user per role in each demo organization (venue.memberships)."""
+    slugs = [org.slug for org in DEMO_ORGANIZATIONS]
+    with conn.transaction():
+        return conn.execute(queries.load("demo_memberships"), {"slugs": slugs}).fetchall()
+
+
 def run(url: str | None = None) -> str:
     with db.connect(url) as conn:
         text = describe(conn)
+        users = members(conn)
         made = reports(conn)
     files, deliveries = render(url, made)
     return "\n".join(
@@ -277,6 +288,11 @@ def run(url: str | None = None) -> str:
             "Delivered (reporting.report_delivery_history; email goes to out/outbox/"
             " unless RESEND_API_KEY, SENDGRID_API_KEY or NIGHTCAP_SMTP_HOST is set):",
             format_table(deliveries, DELIVERY_COLUMNS) if deliveries else "(no deliveries)",
+            "",
+            "Users (venue.memberships): row-level security shows each only what its role allows."
+            " To see it in psql: SET ROLE <database_role>;"
+            " SELECT set_config('nightcap.user_id', '<user_id>', false);",
+            format_table(users, MEMBER_COLUMNS),
         ]
     )
 

@@ -44,6 +44,13 @@ BEGIN
   IF NOT pg_has_role(current_user, 'nightcap_owner', 'MEMBER') THEN
     EXECUTE format('GRANT nightcap_owner TO %I', current_user);
   END IF;
+  -- And the DBA may SET ROLE to any client role, to see what it sees.
+  FOREACH r IN ARRAY ARRAY['nightcap_admin', 'nightcap_manager', 'nightcap_staff', 'nightcap_auditor',
+                           'nightcap_renderer'] LOOP
+    IF NOT pg_has_role(current_user, r, 'MEMBER') THEN
+      EXECUTE format('GRANT %I TO %I', r, current_user);
+    END IF;
+  END LOOP;
   -- The owner of a schema must be able to create in the database.
   EXECUTE format('GRANT CREATE, CONNECT ON DATABASE %I TO nightcap_owner', current_database());
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO nightcap_admin, nightcap_manager, nightcap_staff, '
