@@ -55,7 +55,10 @@ BEGIN
    *                          becomes "Erased customer" (redacted_at). A
    *                          report being rendered from the old snapshot is
    *                          handed back to the queue, so it is rendered
-   *                          again from the redacted one.
+   *                          again from the redacted one (the daemon that
+   *                          held it loses its lease and cannot complete;
+   *                          its files go under the same keys, which the
+   *                          second render overwrites).
    *   stored files           of completed reports that named the customer
    *                          are deleted, not re-rendered: marked expired
    *                          (reason erasure) for a renderer daemon to
