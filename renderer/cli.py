@@ -103,6 +103,7 @@ def cmd_renderer(args: argparse.Namespace) -> int:
         once=args.once,
         deliver=not args.no_deliver,
         delivery_lease_seconds=args.delivery_lease,
+        expire_files_seconds=args.expire_files,
     )
     return daemon.run(options)
 
@@ -174,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=positive_seconds,
         default=180.0,
         help="lease per delivery being sent (s); must outlast every provider's timeout in turn",
+    )
+    rend.add_argument(
+        "--expire-files",
+        type=positive_seconds,
+        default=60.0,
+        help="delete files expired by retention or erasure every S seconds (and after --once)",
     )
     rend.set_defaults(func=cmd_renderer)
     sub.add_parser("psql", help="psql on the database; the rest of the line goes to psql")

@@ -17,6 +17,10 @@ template error, a snapshot that does not fit, a full disk) is recorded failed
 for that attempt with the message (api.fail_report) and retried after the
 job engine's back-off, then failed for good: it never stops the daemon.
 
+Every --expire-files seconds (and once at the end of --once) it also
+deletes the stored files the database marked expired, by retention or by a
+customer's erasure (renderer.expire_files), so their links answer 410 Gone.
+
 Several daemons on one database never render the same report twice: only the
 holder of a report's lease may complete it (55000 otherwise, and the late
 daemon drops its attempt). Logs are JSON lines on stderr naming report,
@@ -37,6 +41,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from renderer import db, metrics, queries
+from renderer.expire_files import delete_expired_files
 from renderer.logs import log, stop_on_signals, wait_for_notify
 from renderer.render_report import freeze_long_lived_objects, render_all
 from renderer.storage import Storage, default_storage, report_key
@@ -62,6 +67,8 @@ class DaemonOptions:
     # the lease must outlast the whole failover, or another sender could
     # take the delivery back and send it again.
     delivery_lease_seconds: float = 180.0
+    # How often expired files (retention, erasure) are deleted from storage.
+    expire_files_seconds: float = 60.0
 
 
 def peak_memory_kb() -> int:
@@ -244,6 +251,20 @@ class Renderer:
                 self.lost.add(generation_id)
                 log("released", generation_id=generation_id, worker=self.options.worker)
 
+    def expire_files(self) -> None:
+        """Delete the files the database marked expired; a failure is logged, never raised."""
+        try:
+            done = delete_expired_files(self.connection(), self.storage, self.options.worker)
+        except psycopg.OperationalError as exc:
+            log("connection_lost", worker=self.options.worker, error=str(exc).strip())
+            self.local.conn = None
+            return
+        except psycopg.Error as exc:
+            log("files_expiry_failed", worker=self.options.worker, error=str(exc).strip())
+            return
+        if done:
+            log("expired_files_deleted", worker=self.options.worker, reports=done)
+
 
 class LeaseLost(RuntimeError):
     def __init__(self, generation_id: int):
@@ -295,8 +316,12 @@ def run(
     beat.start()
     status = 0
     next_gauge = 0.0
+    next_expiry = 0.0
     try:
         while not stop.is_set():
+            if not options.once and time.monotonic() >= next_expiry:
+                daemon.expire_files()
+                next_expiry = time.monotonic() + options.expire_files_seconds
             free = options.concurrency - len(daemon.in_flight)
             claimed: list[dict] = []
             if free > 0:
@@ -335,6 +360,8 @@ def run(
         daemon.release_unfinished()
         if sender is not None and options.once and status == 0 and not stop.is_set():
             sender.run()  # --once: send what the reports just rendered made due
+        if options.once and status == 0 and not stop.is_set():
+            daemon.expire_files()
         stop.set()
         listener.close()
         log("renderer_stopped", worker=options.worker, status=status)

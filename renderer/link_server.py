@@ -3,7 +3,9 @@
 `GET /files/<key>?expires=&signature=` serves a file from a Storage.
 
 200 with the file, its Content-Type and Content-Disposition for a valid link;
-403 for an expired, altered or malformed link; 404 for anything else (another
+403 for an expired, altered or malformed link; 410 Gone for a file deleted on
+purpose (the organization's retention period passed, or the report named a
+customer who was erased: renderer/expire_files.py); 404 for anything else (another
 path, a file that is not there, a key that would leave the store). The key is
 taken only from a link whose signature is right, and the store refuses keys
 outside its root, so nothing else on the machine can be served.
@@ -59,6 +61,7 @@ from renderer.provider_events import PayloadError, ProviderEvent, SignatureError
 from renderer.queries import load
 from renderer.signed_links import LinkError
 from renderer.storage import (
+    GoneError,
     NotFoundError,
     Storage,
     StorageError,
@@ -239,6 +242,9 @@ class LinkHandler(BaseHTTPRequestHandler):
             data = self.server.storage.open(key)
         except LinkError as exc:
             self.fail(HTTPStatus.FORBIDDEN, str(exc), path, send_body, reason=type(exc).__name__)
+            return
+        except GoneError:
+            self.fail(HTTPStatus.GONE, "this report file has been deleted", path, send_body)
             return
         except (NotFoundError, UnsafeKeyError):
             self.fail(HTTPStatus.NOT_FOUND, "no such file", path, send_body)

@@ -13,6 +13,12 @@ destination directory, are fsynced, and os.replace() gives the file its name;
 the directory is fsynced after, so the rename survives a crash. A reader sees
 the old file or the new one, never half of one. A full disk raises StorageError
 naming the key, and leaves no temporary file behind.
+
+Deleting (retention, erasure: renderer/expire_files.py) removes the file and
+leaves a tombstone, an empty dot-file `.<name>.gone` beside where it was, so
+a later read can tell a file that was deleted on purpose (GoneError: the link
+server answers 410 Gone) from one that never was (NotFoundError, 404). The
+tombstone names nothing but the key; storing the key again removes it.
 """
 
 import contextlib
@@ -52,6 +58,10 @@ class NotFoundError(StorageError):
     """No file under that key."""
 
 
+class GoneError(NotFoundError):
+    """The file under that key was deleted on purpose (retention or erasure)."""
+
+
 @dataclass(frozen=True)
 class StoredFile:
     key: str
@@ -68,6 +78,8 @@ class Storage(Protocol):
     def open(self, key: str) -> bytes: ...
 
     def exists(self, key: str) -> bool: ...
+
+    def delete(self, key: str) -> bool: ...
 
 
 def check_key(key: str) -> str:
@@ -147,6 +159,8 @@ class LocalStorage:
                 os.fchmod(tmp.fileno(), 0o644)
             os.replace(tmp_name, path)
             tmp_name = None
+            with contextlib.suppress(FileNotFoundError):
+                self.tombstone_for(path).unlink()
             dir_fd = os.open(path.parent, os.O_RDONLY)
             try:
                 os.fsync(dir_fd)
@@ -167,17 +181,46 @@ class LocalStorage:
             content_type=content_type or content_type_for(key),
         )
 
+    @staticmethod
+    def tombstone_for(path: Path) -> Path:
+        return path.with_name(f".{path.name}.gone")
+
     def open(self, key: str) -> bytes:
         path = self.path_for(key)
         try:
             return path.read_bytes()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+            if self.tombstone_for(path).is_file():
+                raise GoneError(f"file {key} was deleted") from exc
             raise NotFoundError(f"no file {key}") from exc
         except OSError as exc:
             raise StorageError(f"could not read {key}: {exc.strerror or exc}") from exc
 
     def exists(self, key: str) -> bool:
         return self.path_for(key).is_file()
+
+    def delete(self, key: str) -> bool:
+        """Removes the file and leaves its tombstone; True if there was a file to remove.
+
+        Idempotent: deleting again, or a key never stored, only (re)writes the tombstone.
+        """
+        path = self.path_for(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.tombstone_for(path).touch()
+            try:
+                path.unlink()
+                removed = True
+            except FileNotFoundError:
+                removed = False
+            dir_fd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except OSError as exc:
+            raise StorageError(f"could not delete {key}: {exc.strerror or exc}") from exc
+        return removed
 
 
 def default_storage() -> LocalStorage:

@@ -4,6 +4,12 @@ The snapshot's shapes are fixed by db/functions/internal/report_datasets.sql:
 a table or chart section's data holds `columns` [{key, label, type}], `rows`
 and perhaps `totals`; a chart section also holds `chart` {type, x, series}.
 Nothing here computes a number: it only says which values go in which column.
+
+Renderers show a row's values only under its section's columns, so a value
+under any other key is never displayed. Keys starting with "_" are hidden on
+purpose (`_customer_key`, the pseudonymous key api.erase_customer finds a
+customer's rows by): never a column, and left out of the JSON file too
+(without_hidden_fields).
 """
 
 import re
@@ -13,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 CHART_TYPES = ("bar", "line", "stacked_bar")
+HIDDEN_PREFIX = "_"
 TABULAR_SECTION_TYPES = ("table", "chart")
 
 
@@ -79,7 +86,7 @@ def table_columns(section: dict[str, Any]) -> list[Column]:
     raw = data.get("columns")
     if raw is not None and not isinstance(raw, list):
         raise SnapshotError(f"{where}: columns is not a list")
-    columns = [_column(c, where) for c in raw or []]
+    columns = [c for c in (_column(c, where) for c in raw or []) if not is_hidden(c.key)]
     chart = chart_spec(section) if section.get("type") == "chart" else None
     if chart:
         keys = {c.key for c in columns}
@@ -87,6 +94,38 @@ def table_columns(section: dict[str, Any]) -> list[Column]:
             columns.insert(0, chart.x)
         columns += [s for s in chart.series if s.key not in keys]
     return columns
+
+
+def is_hidden(key: Any) -> bool:
+    """A row field kept for the database's own use, never shown (`_customer_key`)."""
+    return isinstance(key, str) and key.startswith(HIDDEN_PREFIX)
+
+
+def without_hidden_fields(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot with the hidden fields of every section's rows and totals left out."""
+    found = snapshot.get("sections")
+    if not isinstance(found, list):
+        return snapshot
+
+    def visible(row: Any) -> Any:
+        if not isinstance(row, dict):
+            return row
+        return {k: v for k, v in row.items() if not is_hidden(k)}
+
+    cleaned = []
+    for section in found:
+        data = section.get("data") if isinstance(section, dict) else None
+        if isinstance(data, dict) and (
+            isinstance(data.get("rows"), list) or isinstance(data.get("totals"), dict)
+        ):
+            data = dict(data)
+            if isinstance(data.get("rows"), list):
+                data["rows"] = [visible(r) for r in data["rows"]]
+            if isinstance(data.get("totals"), dict):
+                data["totals"] = visible(data["totals"])
+            section = {**section, "data": data}
+        cleaned.append(section)
+    return {**snapshot, "sections": cleaned}
 
 
 def table_rows(section: dict[str, Any]) -> list[dict[str, Any]]:

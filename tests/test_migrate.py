@@ -158,6 +158,7 @@ SYSTEM_JOBS = {
     "archive_job_history",
     "purge_cron_history",
     "check_missed_runs",
+    "apply_retention",
 }
 
 

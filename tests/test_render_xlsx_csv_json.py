@@ -21,6 +21,7 @@ import pytest
 from openpyxl.chart import BarChart, LineChart
 
 from renderer.render_csv import render_csv
+from renderer.render_html import render_html
 from renderer.render_json import render_json
 from renderer.render_xlsx import currency_format, render_xlsx, sheet_names
 from renderer.tabular import SnapshotError
@@ -351,3 +352,28 @@ def test_json_round_trips_the_snapshot_as_is(snapshot: dict[str, Any]) -> None:
     assert text.startswith('{\n  "data_version": 1,\n')
     assert "Revenue £36,876" in text  # UTF-8, not \u00a3
     assert text.endswith("}\n")
+
+
+# -- hidden row fields ----------------------------------------------------------
+
+
+def test_no_format_shows_a_rows_hidden_fields(snapshot: dict[str, Any]) -> None:
+    """`_customer_key` (what erasure finds a customer's rows by) is in no file (the PDF is
+    made from the HTML)."""
+    tables = [s for s in snapshot["sections"] if s["type"] in ("table", "chart")]
+    for s in tables:
+        for row in s["data"]["rows"]:
+            row["_customer_key"] = "f00dfeedf00dfeedf00dfeedf00dfeed"
+    csv_bytes, _ = render_csv(snapshot)
+    texts = [render_json(snapshot).decode(), csv_bytes.decode("latin-1"), render_html(snapshot)]
+    with zipfile.ZipFile(io.BytesIO(render_xlsx(snapshot))) as archive:
+        texts += [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()]
+    if csv_bytes[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(csv_bytes)) as archive:
+            texts += [archive.read(n).decode("utf-8") for n in archive.namelist()]
+    assert tables and not [t for t in texts if "f00dfeed" in t or "_customer_key" in t]
+    # The JSON file is otherwise the snapshot: only the hidden fields are left out.
+    for s in tables:
+        for row in s["data"]["rows"]:
+            del row["_customer_key"]
+    assert json.loads(render_json(snapshot)) == snapshot

@@ -15,6 +15,9 @@
 -- the template's schedule or their own (internal.sync_report_jobs). Seed 001's "clean old report files" (Sunday 03:00) arrives with the
 -- renderer's files. refresh_daily_views is not in seed 001: it keeps the daily
 -- refresh of the weekly and top-customer summaries that pg_cron ran before.
+-- apply_retention is seed 001's GDPR "90-day default retention with
+-- configurable cleanup": daily at 03:30, each organization by its own
+-- retention_days (internal.apply_retention).
 WITH calendar (name, job_type, cron_expression, priority, catch_up, enabled, payload) AS (
   VALUES
     ('hourly_aggregations',   'aggregation', '0 * * * *',  'normal', 'latest', true,
@@ -34,7 +37,9 @@ WITH calendar (name, job_type, cron_expression, priority, catch_up, enabled, pay
     ('purge_cron_history',    'maintenance', '17 3 * * *', 'low',    'latest', true,
      '{"task": "purge_cron_history"}'),
     ('check_missed_runs',     'maintenance', '5 * * * *',  'normal', 'latest', true,
-     '{"task": "check_missed_runs"}')
+     '{"task": "check_missed_runs"}'),
+    ('apply_retention',       'maintenance', '30 3 * * *', 'low',    'latest', true,
+     '{"task": "apply_retention"}')
 ), seeded AS (
   INSERT INTO reporting.scheduled_jobs AS j
          (organization_id, name, job_type, cron_expression, timezone, priority, catch_up, enabled, payload)

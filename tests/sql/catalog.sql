@@ -49,7 +49,8 @@ SELECT is(
   'no api or internal function is executable by PUBLIC');
 
 -- SECURITY DEFINER bypasses row-level security: only where that is the point,
--- each with its search_path pinned and a header saying why. The whole list:
+-- each with its search_path pinned and a header saying why. The whole list
+-- (api is on the database's search_path, so its functions print unqualified):
 SELECT set_eq(
   $$SELECT p.pronamespace::regnamespace::text || '.' || p.proname || '('
             || (SELECT coalesce(string_agg(format_type(t, NULL), ',' ORDER BY n), '')
@@ -84,12 +85,15 @@ SELECT set_eq(
            ('api.record_delivery(bigint,text,text,text,text,text,interval,jsonb)'),
            ('api.record_provider_event(text,text,text,timestamp with time zone,jsonb)'),
            ('api.pause_subscription(bigint,text)'),
+           ('api.claim_expired_files(text,integer,interval)'),
+           ('api.files_deleted(bigint,text)'),
            -- a client's calls that write the engine's rows, after internal.require_member
            ('api.generate_report(text,uuid,date,date,jsonb,text[],text)'),
            ('api.validate_report_data(bigint)'),
            ('api.create_report_template(uuid,jsonb,boolean)'),
            ('api.activate_report_template(uuid,text,integer)'),
-           ('api.schedule_report(uuid,text,text,text,bigint[],jsonb,text[],text[],integer)')$$,
+           ('api.schedule_report(uuid,text,text,text,bigint[],jsonb,text[],text[],integer)'),
+           ('api.erase_customer(uuid,bigint)')$$,
   'the SECURITY DEFINER functions are exactly these');
 
 SELECT is(

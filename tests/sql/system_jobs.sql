@@ -26,7 +26,9 @@ SELECT set_eq(
     ('purge_cron_history',    'maintenance', '17 3 * * *', 'Europe/London', 'low',    'latest', true,
      '{"task": "purge_cron_history"}'),
     ('check_missed_runs',     'maintenance', '5 * * * *',  'Europe/London', 'normal', 'latest', true,
-     '{"task": "check_missed_runs"}')$$,
+     '{"task": "check_missed_runs"}'),
+    ('apply_retention',       'maintenance', '30 3 * * *', 'Europe/London', 'low',    'latest', true,
+     '{"task": "apply_retention"}')$$,
   'the system jobs are the seeded calendar: names, types, expressions, London zone, priorities, catch-up, enabled flags, tasks');
 
 SELECT set_eq(
@@ -37,7 +39,8 @@ SELECT set_eq(
 SELECT results_eq(
   $$SELECT name, api.cron_next(cron_expression, timezone, '2026-06-06 12:00Z')
       FROM reporting.scheduled_jobs WHERE organization_id IS NULL ORDER BY name$$,
-  $$VALUES ('archive_job_history',   '2026-06-07 02:00Z'::timestamptz),
+  $$VALUES ('apply_retention',       '2026-06-07 02:30Z'::timestamptz),
+           ('archive_job_history',   '2026-06-07 02:00Z'),
            ('check_missed_runs',     '2026-06-06 12:05Z'),
            ('clear_metrics_cache',   '2026-06-07 02:00Z'),
            ('customer_analytics',    '2026-06-07 01:00Z'),
@@ -89,7 +92,7 @@ SELECT set_eq(
            ('customer_analytics', 'succeeded', NULL), ('refresh_daily_views', 'succeeded', NULL),
            ('clear_metrics_cache', 'succeeded', NULL), ('refresh_summary_views', 'succeeded', NULL),
            ('archive_job_history', 'succeeded', NULL), ('purge_cron_history', 'succeeded', NULL),
-           ('check_missed_runs', 'succeeded', NULL)$$,
+           ('check_missed_runs', 'succeeded', NULL), ('apply_retention', 'succeeded', NULL)$$,
   'each seeded aggregation and maintenance job runs and succeeds through api.work');
 
 -- pg_cron (present in the test cluster) runs exactly the ticker and the worker.

@@ -115,6 +115,7 @@ BEGIN
                 ELSE 60 END AS expected_gap
       FROM per_customer pc
       JOIN venue.customers c ON c.organization_id = p_organization_id AND c.customer_id = pc.customer_id
+     WHERE c.erased_at IS NULL  -- erased customers have no analytics (api.erase_customer)
   ), tiled AS (
     SELECT m.*,
            CASE WHEN m.last_visit IS NOT NULL

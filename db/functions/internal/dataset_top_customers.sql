@@ -20,6 +20,11 @@ AS $fn$
    * Ties go to the other measure, then the customer id. GDPR: a customer
    * appears only as first name and last initial ("Sarah K."), never with
    * email, phone or id; erased customers are left out. VIPs are marked.
+   * Each row also carries the customer's pseudonymous key
+   * (internal.customer_key) as the hidden field "_customer_key": it is in no
+   * column, so no renderer shows it, and it is how api.erase_customer finds
+   * the rows of stored snapshots that name a customer it erases
+   * (internal.generate_report makes sure the organization has its salt).
    */
   WITH v AS (
     SELECT * FROM internal.venue_periods(p_organization_id, p_venue_id, p_from, p_to)
@@ -45,6 +50,9 @@ AS $fn$
      GROUP BY f.customer_id
   ), ranked AS (
     SELECT per.*, c.is_vip,
+           internal.pseudonymous_key(
+             (SELECT k.analytics_salt FROM internal.organization_secrets k
+               WHERE k.organization_id = p_organization_id), per.customer_id) AS customer_key,
            concat_ws(' ', coalesce(nullif(btrim(c.first_name), ''), 'Guest'),
                      upper(left(nullif(btrim(c.last_name), ''), 1)) || '.') AS name,
            row_number() OVER (ORDER BY
@@ -65,11 +73,12 @@ AS $fn$
       jsonb_build_object('key', 'last_visit', 'label', 'Last visit', 'type', 'date')),
     'rows', coalesce((SELECT jsonb_agg(jsonb_build_object(
                         'rank', r.rank, 'customer', r.name, 'is_vip', r.is_vip, 'visits', r.visits,
-                        'spend', round(r.spend, 2), 'last_visit', r.last_visit) ORDER BY r.rank)
+                        'spend', round(r.spend, 2), 'last_visit', r.last_visit,
+                        '_customer_key', r.customer_key) ORDER BY r.rank)
                         FROM ranked r WHERE r.rank <= coalesce((p_params ->> 'limit')::int, 10)), '[]'),
     'rank_by', coalesce(p_params ->> 'rank_by', 'spend'))
 $fn$;
 
 COMMENT ON FUNCTION internal.dataset_top_customers(uuid, bigint, date, date, jsonb) IS
-  'Report dataset top_customers: the period''s customers ranked by net spend or visits, shown by first name and last initial only, erased customers left out.';
+  'Report dataset top_customers: the period''s customers ranked by net spend or visits, shown by first name and last initial only (with the hidden pseudonymous _customer_key erasure finds them by), erased customers left out.';
 REVOKE ALL ON FUNCTION internal.dataset_top_customers(uuid, bigint, date, date, jsonb) FROM PUBLIC;

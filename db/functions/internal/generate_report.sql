@@ -117,6 +117,7 @@ BEGIN
                FROM reporting.report_generation_history g
               WHERE g.organization_id = p_organization_id AND g.request_key = v_key
                 AND g.status IN ('data_ready', 'rendering', 'completed') AND NOT g.is_stale
+                AND g.snapshot IS NOT NULL AND g.files_expired_at IS NULL
                 AND g.data_version = v_version
                 AND g.requested_at > clock_timestamp() - v_template.cache_ttl
               ORDER BY g.requested_at DESC, g.generation_id DESC
@@ -145,6 +146,9 @@ BEGIN
     RETURN v_id;
   END IF;
 
+  -- Datasets that name customers tag their rows with the pseudonymous key
+  -- (internal.dataset_top_customers), which needs the organization's salt.
+  PERFORM internal.organization_salt(p_organization_id);
   FOR v_section IN
     SELECT s.*, d.function_name
       FROM reporting.report_sections s

@@ -27,7 +27,9 @@ AS $fn$
     ('maintenance', 'archive_job_history', '{"keep": "interval"}',
      'Delete finished runs, and attempts in the history, that ended more than keep ago (default 90 days).'),
     ('maintenance', 'check_missed_runs', '{"window": "interval"}',
-     'Raise missed_run alerts for occurrences in the last window (default 1 day) that have no run (api.missed_runs).')
+     'Raise missed_run alerts for occurrences in the last window (default 1 day) that have no run (api.missed_runs).'),
+    ('maintenance', 'apply_retention', '{}',
+     'The retention policy, for the job''s organization or each: snapshots, delivery-level personal data and stored files older than the organization''s retention_days (internal.apply_retention).')
 $fn$;
 
 COMMENT ON FUNCTION internal.job_tasks() IS

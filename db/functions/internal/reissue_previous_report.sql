@@ -43,6 +43,7 @@ BEGIN
            WHERE h.organization_id = p_organization_id AND h.template_key = v_failed.template_key
              AND h.venue_id IS NOT DISTINCT FROM v_failed.venue_id
              AND h.status IN ('data_ready', 'rendering', 'completed') AND NOT h.is_stale
+             AND h.snapshot IS NOT NULL  -- retention may have removed it
              AND h.period_end < v_failed.period_start
            ORDER BY h.period_end DESC, h.requested_at DESC, h.generation_id DESC
            LIMIT 1) p

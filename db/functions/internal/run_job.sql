@@ -9,6 +9,7 @@ DECLARE
   v_keep  interval;
   v_rows  bigint;
   v_more  bigint;
+  v_extra jsonb := '{}';
 BEGIN
   /*
    * The dispatcher of api.work, by job type and the payload's task
@@ -16,7 +17,8 @@ BEGIN
    * the payload when the job was written). Dates come from the run's
    * scheduled time on the job's own clock, not from today: a daily
    * aggregation run caught up a day late still rebuilds the day it was
-   * scheduled for. Returns {"task": ..., "rows_processed": n}.
+   * scheduled for. Returns {"task": ..., "rows_processed": n}, and for
+   * apply_retention what it removed, per organization.
    */
   CASE
   WHEN p_job.job_type = 'report' THEN
@@ -63,6 +65,9 @@ BEGIN
     DELETE FROM reporting.job_execution_history WHERE finished_at < clock_timestamp() - v_keep;
     GET DIAGNOSTICS v_more = ROW_COUNT;
     v_rows := v_rows + v_more;
+  WHEN v_task = 'apply_retention' THEN
+    v_extra := internal.apply_retention(p_job.organization_id, clock_timestamp());
+    v_rows := (v_extra ->> 'reports_expired')::bigint + (v_extra ->> 'deliveries_redacted')::bigint;
   WHEN v_task = 'check_missed_runs' THEN
     v_rows := internal.check_missed_runs(
       clock_timestamp() - coalesce((p_job.payload ->> 'window')::interval, interval '1 day'),
@@ -72,10 +77,10 @@ BEGIN
       p_job.job_id, p_job.name, p_job.job_type, p_job.payload
       USING ERRCODE = '22023';
   END CASE;
-  RETURN jsonb_strip_nulls(jsonb_build_object('task', v_task, 'rows_processed', v_rows));
+  RETURN jsonb_strip_nulls(jsonb_build_object('task', v_task, 'rows_processed', v_rows)) || v_extra;
 END
 $fn$;
 
 COMMENT ON FUNCTION internal.run_job(reporting.scheduled_jobs, timestamptz) IS
-  'Runs one in-database run (aggregation, maintenance, report or sql job) for its scheduled time on the job''s clock and returns {"task", "rows_processed"}.';
+  'Runs one in-database run (aggregation, maintenance, report or sql job) for its scheduled time on the job''s clock and returns {"task", "rows_processed"} (apply_retention: its counts too).';
 REVOKE ALL ON FUNCTION internal.run_job(reporting.scheduled_jobs, timestamptz) FROM PUBLIC;

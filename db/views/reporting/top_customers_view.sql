@@ -25,9 +25,10 @@ SELECT c.organization_id, c.customer_id, c.is_vip,
        rank() OVER (PARTITION BY c.organization_id ORDER BY v.visits DESC) AS visits_rank
   FROM venue.customers c
   JOIN visits v USING (organization_id, customer_id)
-  LEFT JOIN spend s USING (organization_id, customer_id);
+  LEFT JOIN spend s USING (organization_id, customer_id)
+ WHERE c.erased_at IS NULL;
 
 CREATE UNIQUE INDEX top_customers_view_key ON reporting.top_customers_view (organization_id, customer_id);
 CREATE INDEX top_customers_view_spend_idx ON reporting.top_customers_view (organization_id, spend_rank);
 COMMENT ON MATERIALIZED VIEW reporting.top_customers_view IS
-  'Every customer with a booking: visits, net spend (succeeded payments less refunds) and their rank by spend and by visits in their organization. Holds ids only; names are joined at report time for those allowed to see them. Refreshed concurrently by api.refresh_summary_views().';
+  'Every customer with a booking: visits, net spend (succeeded payments less refunds) and their rank by spend and by visits in their organization. Holds ids only; names are joined at report time for those allowed to see them. Erased customers are left out. Refreshed concurrently by api.refresh_summary_views().';
