@@ -55,7 +55,9 @@ SELECT set_eq(
      WHERE p.pronamespace::regnamespace::text IN ('api', 'internal', 'reporting', 'venue', 'audit', 'auth')
        AND p.prosecdef$$,
   $$VALUES ('internal.audit_event(uuid,text,text,text,jsonb,jsonb,jsonb)'),
-           ('internal.member_organizations(text[])')$$,
+           ('internal.member_organizations(text[])'),
+           ('internal.tg_audit_change()'),
+           ('record_download(bigint,text,jsonb)')$$,  -- api is on the search_path
   'the SECURITY DEFINER functions are exactly these');
 
 -- The fact tables check references per statement: every table that loses its
