@@ -11,7 +11,11 @@ taken only from a link whose signature is right, and the store refuses keys
 outside its root, so nothing else on the machine can be served.
 
 With events enabled (start_link_server(events=True): a database to write to,
-DATABASE_URL or the local cluster unless database_url is given), also:
+DATABASE_URL or the local cluster unless database_url is given), each report
+file served by GET is also recorded, after it is sent, as report.downloaded in
+the audit log (api.record_download: the report and format its key names, the
+client's address and user agent); a failure to record is logged
+(download_record_failed) and never keeps the file from the recipient. And:
 
 - `POST /events/resend` and `POST /events/sendgrid`: the providers' event
   webhooks (renderer/provider_events.py checks their signatures; secrets from
@@ -45,10 +49,11 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import psycopg
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -68,6 +73,7 @@ from renderer.storage import (
     UnsafeKeyError,
     content_type_for,
     default_storage,
+    parse_report_key,
 )
 
 INLINE_EXTENSIONS = {"pdf", "html"}
@@ -79,6 +85,8 @@ EVENTS_PREFIX = "/events/"
 MAX_EVENT_BODY = 5 * 1024 * 1024
 UNSUBSCRIBE_REASON = "one-click unsubscribe"
 UNSUBSCRIBE_ACTOR = "unsubscribe-link"
+# Who downloads through a signed link: the link names a file, not a person.
+DOWNLOAD_ACTOR = "signed-link"
 
 
 @dataclass(frozen=True)
@@ -267,6 +275,61 @@ class LinkHandler(BaseHTTPRequestHandler):
         log("link_served", path=path, status=200, bytes=len(data), method=self.command)
         if send_body:
             self.wfile.write(data)
+            self.wfile.flush()
+            self.record_download(key, path)
+
+    def record_download(self, key: str, path: str) -> None:
+        """report.downloaded through api.record_download, once the file is sent.
+
+        Only with a database (events) and only for keys report_key() made. Any
+        database error is logged, not raised: the recipient already has the file.
+        """
+        if self.server.events is None:
+            return
+        report = parse_report_key(key)
+        if report is None:
+            log("download_not_recorded", path=path, reason="not a report file")
+            return
+        generation_id, fmt = report
+        expires = parse_qs(urlsplit(self.path).query).get("expires", [""])[0]
+        details = {
+            "key": key,
+            "client_ip": self.client_address[0],
+            "user_agent": self.headers.get("User-Agent"),
+            # Set by whatever proxy is in front: what it claims, not checked.
+            "forwarded_for": self.headers.get("X-Forwarded-For"),
+            "link_expires_at": (
+                datetime.fromtimestamp(int(expires), UTC).isoformat() if expires.isdigit() else None
+            ),
+            "method": self.command,
+        }
+        try:
+            with self.server.connect() as conn, conn.transaction():
+                conn.execute(load("events_set_actor"), {"actor": DOWNLOAD_ACTOR})
+                row = conn.execute(
+                    load("links_record_download"),
+                    {
+                        "generation_id": generation_id,
+                        "format": fmt,
+                        "details": Jsonb({k: v for k, v in details.items() if v is not None}),
+                    },
+                ).fetchone()
+        except psycopg.Error as exc:
+            log(
+                "download_record_failed",
+                path=path,
+                generation_id=generation_id,
+                format=fmt,
+                sqlstate=exc.sqlstate,
+                error=str(exc).strip(),
+            )
+            return
+        log(
+            "download_recorded",
+            generation_id=generation_id,
+            format=fmt,
+            event_id=row["event_id"] if row else None,
+        )
 
     def fail(
         self, status: HTTPStatus, message: str, path: str, send_body: bool, reason: str = ""

@@ -94,6 +94,7 @@ def apply_objects(conn: psycopg.Connection, db_dir: Path = settings.DB_DIR) -> M
                 "SELECT path, sha256 FROM internal.applied_objects"
             )
         )
+        adopted = False
         for path in object_files(db_dir):
             rel = str(path.relative_to(db_dir.parent))
             text = path.read_text()
@@ -101,6 +102,13 @@ def apply_objects(conn: psycopg.Connection, db_dir: Path = settings.DB_DIR) -> M
             if known.get(rel) == digest:
                 result.unchanged += 1
                 continue
+            if not adopted and path.relative_to(db_dir).parts[0] != "functions":
+                # The functions are in: the owner takes them before triggers, views,
+                # policies and cron files run anything (a system job's insert fires
+                # audit triggers that run as nightcap_owner, and may call a function
+                # this run made anew, after a downgrade and upgrade).
+                adopt_objects(conn)
+                adopted = True
             try:
                 with conn.cursor() as cur:
                     cur.execute(text)

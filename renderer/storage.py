@@ -44,6 +44,10 @@ CONTENT_TYPES = {
 }
 MAX_KEY_LENGTH = 1024
 _UNSAFE_KEY_CHARS = re.compile(r"[\x00-\x1f\x7f\\]")
+# The file name report_key() makes: <template>-<period>-g<generation>.<ext>.
+_REPORT_FILE_NAME = re.compile(
+    r"[a-z0-9_]+-\d{4}-\d{2}-\d{2}(?:_\d{4}-\d{2}-\d{2})?-g(?P<generation>\d{1,18})\.(?P<format>[a-z0-9]{1,10})"
+)
 
 
 class StorageError(Exception):
@@ -130,6 +134,17 @@ def report_key(
     if not generation:
         raise ValueError(f"generation id {generation_id!r} is empty")
     return check_key(f"{org}/{template}/{period}/{template}-{period}-g{generation}.{ext}")
+
+
+def parse_report_key(key: str) -> tuple[int, str] | None:
+    """The generation id and format a report_key() names, or None for any other key.
+
+    `org/daily_summary/2026-11-21/daily_summary-2026-11-21-g42.pdf` -> (42, "pdf").
+    """
+    match = _REPORT_FILE_NAME.fullmatch(key.rsplit("/", 1)[-1])
+    if match is None:
+        return None
+    return int(match["generation"]), match["format"]
 
 
 class LocalStorage:

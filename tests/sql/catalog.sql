@@ -61,6 +61,7 @@ SELECT set_eq(
   $$VALUES ('internal.audit_event(uuid,text,text,text,jsonb,jsonb,jsonb)'),
            ('internal.member_organizations(text[])'),
            -- triggers doing the engine's bookkeeping for an admin writing through RLS
+           ('internal.tg_audit_change()'),
            ('internal.tg_mark_aggregation_dirty()'),
            ('internal.tg_customers__requeue_days()'),
            ('internal.tg_venues__requeue_days()'),
@@ -87,6 +88,7 @@ SELECT set_eq(
            ('api.pause_subscription(bigint,text)'),
            ('api.claim_expired_files(text,integer,interval)'),
            ('api.files_deleted(bigint,text)'),
+           ('api.record_download(bigint,text,jsonb)'),
            -- a client's calls that write the engine's rows, after internal.require_member
            ('api.generate_report(text,uuid,date,date,jsonb,text[],text)'),
            ('api.validate_report_data(bigint)'),

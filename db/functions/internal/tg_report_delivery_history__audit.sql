@@ -9,6 +9,19 @@ BEGIN
    * per row: one audit.delivery_events row (event 'status') with the old and
    * new status, the provider, who made the change (the worker holding the
    * delivery, else the acting user) and the error or skip reason.
+   *
+   * And, when the delivery reaches an outcome, one summary event in
+   * audit.events: report.sent (handed to the provider or accepted by the
+   * endpoint), report.delivered, report.bounced, report.complained,
+   * report.delivery_failed, report.delivery_skipped. audit.delivery_events
+   * stays the full trail of each delivery (every retry, deferral, open and
+   * click, the providers' answers); audit.events is the one log an auditor
+   * reads for who did what to a report, from report_execution.started to
+   * report.downloaded, and without the outcome of its sending that story
+   * would have a hole. Only outcomes, so a delivery adds one or two rows
+   * there (sent, then delivered), however many attempts it took; the
+   * delivery_id leads to the rest. The destination (an address or URL) is
+   * left out: it is the recipient's, found through recipient_id.
    */
   IF TG_OP = 'UPDATE' AND NEW.status IS NOT DISTINCT FROM OLD.status THEN
     RETURN NULL;
@@ -20,10 +33,24 @@ BEGIN
             'channel', NEW.channel, 'attempt', NEW.attempts, 'error', NEW.last_error,
             'skip_reason', NEW.skip_reason, 'provider_message_id', NEW.provider_message_id,
             'next_attempt_at', NEW.next_attempt_at)));
+  IF NEW.status IN ('sent', 'delivered', 'bounced', 'complained', 'failed', 'skipped') THEN
+    PERFORM internal.audit_event(
+      NEW.organization_id,
+      'report.' || CASE NEW.status WHEN 'failed' THEN 'delivery_failed' WHEN 'skipped' THEN 'delivery_skipped'
+                                   ELSE NEW.status END,
+      'report_delivery', NEW.delivery_id::text,
+      CASE WHEN TG_OP = 'UPDATE' THEN jsonb_build_object('status', OLD.status) END,
+      jsonb_build_object('status', NEW.status),
+      jsonb_strip_nulls(jsonb_build_object(
+        'generation_id', NEW.generation_id, 'subscription_id', NEW.subscription_id,
+        'recipient_id', NEW.recipient_id, 'channel', NEW.channel, 'formats', NEW.formats,
+        'provider', NEW.provider, 'provider_message_id', NEW.provider_message_id, 'attempts', NEW.attempts,
+        'worker', NEW.worker, 'error', NEW.last_error, 'skip_reason', NEW.skip_reason)));
+  END IF;
   RETURN NULL;
 END
 $fn$;
 
 COMMENT ON FUNCTION internal.tg_report_delivery_history__audit() IS
-  'Appends each delivery status change (from, to, by whom, provider, error) to audit.delivery_events.';
+  'Appends each delivery status change (from, to, by whom, provider, error) to audit.delivery_events, and each outcome (report.sent, .delivered, .bounced, .complained, .delivery_failed, .delivery_skipped) to audit.events.';
 REVOKE ALL ON FUNCTION internal.tg_report_delivery_history__audit() FROM PUBLIC;
