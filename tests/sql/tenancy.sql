@@ -3,7 +3,7 @@
 -- admin; each has a venue, a customer, a booking, a payment, staff with
 -- shifts and a report. Expected counts are the rows written below.
 BEGIN;
-SELECT plan(76);
+SELECT plan(80);
 
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
   ('00000000-0000-4000-8000-0000000a0001', 'Org A', 'tenancy-a'),
@@ -42,6 +42,8 @@ INSERT INTO venue.shifts (organization_id, shift_id, venue_id, staff_id, role, s
   (pg_temp.a(), 880001, 880001, 880001, 'bartender', '2026-05-01 21:00+01', '2026-05-02 03:00+01'),
   (pg_temp.a(), 880002, 880001, 880002, 'door', '2026-05-01 21:00+01', '2026-05-02 03:00+01'),
   (pg_temp.b(), 880003, 880002, 880003, 'bartender', '2026-05-01 21:00+01', '2026-05-02 03:00+01');
+INSERT INTO reporting.report_recipients (organization_id, recipient_id, name, email, role)
+VALUES (pg_temp.a(), 880001, 'Owner A', 'owner@a.example', 'owner');
 SELECT internal.audit_event(pg_temp.a(), 'organization.updated', 'organization', pg_temp.a()::text) AS a_event \gset
 SELECT internal.audit_event(pg_temp.b(), 'organization.updated', 'organization', pg_temp.b()::text) AS b_event \gset
 SELECT api.generate_report('daily_summary', pg_temp.a(), '2026-05-01', '2026-05-01') IS NOT NULL AS a_report \gset
@@ -219,6 +221,31 @@ SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM report
 SELECT is(pg_temp.as_user('nightcap_admin', 'b1', 'SELECT count(*) FROM reporting.report_templates'), '4', 'admin B reads B''s 4');
 SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM reporting.daily_aggregations'), '0', 'aggregates: readable, none yet');
 SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM internal.organization_secrets'), 'error 42501', 'the salts: nobody');
+
+-- Configuration: an admin subscribes a recipient through RLS, and the
+-- engine's report job follows (its triggers do the bookkeeping as the owner).
+SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$INSERT INTO reporting.report_subscriptions (recipient_id, template_id)
+  SELECT 880001, template_id FROM reporting.report_templates WHERE template_key = 'daily_summary' AND status = 'active'$$),
+  '1', 'admin A subscribes A''s recipient to the Daily Summary');
+DO $$
+BEGIN
+  PERFORM set_config('nightcap.user_id', pg_temp.u('a1')::text, true);
+  SET LOCAL SESSION AUTHORIZATION nightcap_admin;
+  INSERT INTO reporting.report_subscriptions (recipient_id, template_id)
+  SELECT 880001, template_id FROM reporting.report_templates WHERE template_key = 'daily_summary' AND status = 'active';
+  RESET SESSION AUTHORIZATION;
+  PERFORM set_config('nightcap.user_id', '', true);
+END
+$$;
+SELECT is((SELECT j.name || ' ' || j.organization_id FROM reporting.report_subscriptions s
+             JOIN reporting.scheduled_jobs j USING (job_id) WHERE s.recipient_id = 880001),
+  'report:daily_summary ' || pg_temp.a(), 'and the subscription is served by a report job of A');
+SELECT is(pg_temp.as_user('nightcap_manager', 'a2', $$INSERT INTO reporting.report_subscriptions (recipient_id, template_id)
+  SELECT 880001, template_id FROM reporting.report_templates WHERE template_key = 'daily_summary' AND status = 'active'$$),
+  'error 42501', 'a manager may not subscribe anyone');
+SELECT is(pg_temp.as_user('nightcap_admin', 'b1', $$INSERT INTO reporting.report_subscriptions (recipient_id, template_id)
+  SELECT 880001, template_id FROM reporting.report_templates WHERE template_key = 'daily_summary' AND status = 'active'$$),
+  'error 23503', 'admin B cannot subscribe A''s recipient: to B it does not exist (23503)');
 
 -- The audit log: auditors and admins read their organization's events; nobody changes it.
 SELECT is(pg_temp.as_user('nightcap_auditor', 'a4',
