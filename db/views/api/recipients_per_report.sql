@@ -6,14 +6,14 @@ WITH subs AS (
          count(DISTINCT s.recipient_id) FILTER (WHERE NOT s.is_paused) AS subscribers
     FROM reporting.report_subscriptions s
    GROUP BY s.organization_id, s.template_key
-), reached AS (
+), reached AS MATERIALIZED (
   SELECT g.organization_id, g.template_key, g.generation_id,
          (SELECT count(DISTINCT d.recipient_id)
             FROM reporting.report_delivery_history d
            WHERE d.organization_id = g.organization_id AND d.generation_id = g.generation_id
              AND d.status <> 'skipped') AS recipients
     FROM reporting.report_generation_history g
-   WHERE g.status = 'completed' AND g.completed_at >= now() - interval '30 days'
+   WHERE g.status = 'completed' AND coalesce(g.completed_at, g.failed_at) >= now() - interval '30 days'
 ), per_key AS (
   SELECT r.organization_id, r.template_key, count(*) AS reports_30d,
          sum(r.recipients) AS recipients_30d,
