@@ -45,6 +45,7 @@ bench: setup $(VENV)/.bench-installed
 	@# The whole rebuild from the facts takes minutes: one run of it, medians of 3 of the rest.
 	@$(BIN)/python -m bench.aggregation --runs 3 --facts-runs 1
 	@$(BIN)/python -m bench.reports --runs 7
+	@$(BIN)/python -m bench.live_kpis --runs 50
 	@$(BIN)/python -m bench.render_html_pdf --runs 20
 	@$(BIN)/python -m bench.renderer --reports 1000 --samples 100
 

@@ -53,3 +53,17 @@ DROP TRIGGER IF EXISTS bookings__mark_aggregation_dirty__delete ON venue.booking
 CREATE TRIGGER bookings__mark_aggregation_dirty__delete
   AFTER DELETE ON venue.bookings REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('arrives_at', 'event_id');
+
+-- Live dashboards of the touched venues are woken once per transaction (see internal.tg_notify_live).
+DROP TRIGGER IF EXISTS bookings__notify_live__insert ON venue.bookings;
+CREATE TRIGGER bookings__notify_live__insert
+  AFTER INSERT ON venue.bookings REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_notify_live();
+DROP TRIGGER IF EXISTS bookings__notify_live__update ON venue.bookings;
+CREATE TRIGGER bookings__notify_live__update
+  AFTER UPDATE ON venue.bookings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_notify_live();
+DROP TRIGGER IF EXISTS bookings__notify_live__delete ON venue.bookings;
+CREATE TRIGGER bookings__notify_live__delete
+  AFTER DELETE ON venue.bookings REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_notify_live();

@@ -33,3 +33,17 @@ DROP TRIGGER IF EXISTS check_ins__mark_aggregation_dirty__delete ON venue.check_
 CREATE TRIGGER check_ins__mark_aggregation_dirty__delete
   AFTER DELETE ON venue.check_ins REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('occurred_at', 'event_id');
+
+-- Live dashboards of the touched venues are woken once per transaction (see internal.tg_notify_live).
+DROP TRIGGER IF EXISTS check_ins__notify_live__insert ON venue.check_ins;
+CREATE TRIGGER check_ins__notify_live__insert
+  AFTER INSERT ON venue.check_ins REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_notify_live();
+DROP TRIGGER IF EXISTS check_ins__notify_live__update ON venue.check_ins;
+CREATE TRIGGER check_ins__notify_live__update
+  AFTER UPDATE ON venue.check_ins REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_notify_live();
+DROP TRIGGER IF EXISTS check_ins__notify_live__delete ON venue.check_ins;
+CREATE TRIGGER check_ins__notify_live__delete
+  AFTER DELETE ON venue.check_ins REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_notify_live();

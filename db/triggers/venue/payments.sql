@@ -51,3 +51,17 @@ DROP TRIGGER IF EXISTS payments__mark_aggregation_dirty__delete ON venue.payment
 CREATE TRIGGER payments__mark_aggregation_dirty__delete
   AFTER DELETE ON venue.payments REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_mark_aggregation_dirty('paid_at', 'event_id');
+
+-- Live dashboards of the touched venues are woken once per transaction (see internal.tg_notify_live).
+DROP TRIGGER IF EXISTS payments__notify_live__insert ON venue.payments;
+CREATE TRIGGER payments__notify_live__insert
+  AFTER INSERT ON venue.payments REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_notify_live();
+DROP TRIGGER IF EXISTS payments__notify_live__update ON venue.payments;
+CREATE TRIGGER payments__notify_live__update
+  AFTER UPDATE ON venue.payments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_notify_live();
+DROP TRIGGER IF EXISTS payments__notify_live__delete ON venue.payments;
+CREATE TRIGGER payments__notify_live__delete
+  AFTER DELETE ON venue.payments REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.tg_notify_live();
