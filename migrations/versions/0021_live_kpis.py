@@ -2,8 +2,8 @@
 
 from renderer.migration_sql import run_sql, run_sql_file
 
-revision = "0022"
-down_revision = "0019"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

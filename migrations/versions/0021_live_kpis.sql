@@ -1,4 +1,4 @@
--- 0022: the monitoring views in db/views/api read the last hour, day or 30
+-- 0021: the monitoring views in db/views/api read the last hour, day or 30
 -- days of the history tables, which keep 90 days and more: an index on the
 -- time each window is taken on keeps those reads to the window instead of
 -- a scan of the whole history. api.live_kpis needs none: it reads through
