@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV  := .venv
 BIN   := $(VENV)/bin
 
-.PHONY: setup system demo test lint bench db-down
+.PHONY: setup system system-test demo test lint bench db-down
 
 setup: system $(VENV)/.installed
 
@@ -17,11 +17,15 @@ $(VENV)/.installed: pyproject.toml | system
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
+# What only the tests need (chromium for the dashboard's browser test).
+system-test:
+	@scripts/ensure-system-packages test
+
 demo: setup
 	@$(BIN)/nightcap db up >/dev/null
 	@$(BIN)/nightcap demo
 
-test: setup lint
+test: setup system-test lint
 	@scripts/run-tests
 
 lint: $(VENV)/.installed

@@ -90,8 +90,9 @@ def cmd_renderer(args: argparse.Namespace) -> int:
     if args.links_port is not None:
         from renderer.link_server import start_link_server
 
-        # Download links, and the providers' events and unsubscribe links, which need the database.
-        start_link_server(port=args.links_port, events=True)
+        # Download links, and what needs the database: the providers' events,
+        # unsubscribe links and the dashboard.
+        start_link_server(port=args.links_port, events=True, dashboard=True)
     url = settings.database_url()
     options = daemon.DaemonOptions(
         url=url,
@@ -106,6 +107,13 @@ def cmd_renderer(args: argparse.Namespace) -> int:
         expire_files_seconds=args.expire_files,
     )
     return daemon.run(options)
+
+
+def cmd_dashboard_link(args: argparse.Namespace) -> int:
+    from renderer import dashboard_auth, signed_links
+
+    print(dashboard_auth.sign_in_url(args.user, signed_links.link_secret(), args.base_url))
+    return 0
 
 
 def positive_int(text: str) -> int:
@@ -167,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     rend.add_argument(
         "--links-port",
         type=int,
-        help="serve download links, email events and unsubscribing on this port (127.0.0.1)",
+        help="serve download links, email events, unsubscribing and the dashboard on this port",
     )
     rend.add_argument("--no-deliver", action="store_true", help="render only; send no deliveries")
     rend.add_argument(
@@ -183,6 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="delete files expired by retention or erasure every S seconds (and after --once)",
     )
     rend.set_defaults(func=cmd_renderer)
+    link = sub.add_parser(
+        "dashboard-link", help="print a sign-in link to the dashboard for a user (15 minutes)"
+    )
+    link.add_argument("--user", required=True, help="the user's id (venue.memberships.user_id)")
+    link.add_argument("--base-url", help="the link server as users reach it (default: its address)")
+    link.set_defaults(func=cmd_dashboard_link)
     sub.add_parser("psql", help="psql on the database; the rest of the line goes to psql")
     return parser
 

@@ -60,7 +60,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from renderer import provider_events, settings, signed_links, unsubscribe_links
+from renderer import dashboard, provider_events, settings, signed_links, unsubscribe_links
+from renderer.dashboard import Dashboard
 from renderer.logs import log, stop_on_signals
 from renderer.provider_events import PayloadError, ProviderEvent, SignatureError
 from renderer.queries import load
@@ -157,6 +158,7 @@ class LinkServer(ThreadingHTTPServer):
         self.storage = storage
         self.secret = secret
         self.events = events
+        self.dashboard: Dashboard | None = None
         self._thread: threading.Thread | None = None
 
     def connect(self) -> psycopg.Connection:
@@ -191,6 +193,8 @@ class LinkServer(ThreadingHTTPServer):
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stops accepting, lets the thread end, and closes the socket."""
+        if self.dashboard is not None:
+            self.dashboard.stop()
         if self._thread is not None:
             self.shutdown()
             self._thread.join(timeout)
@@ -239,6 +243,11 @@ class LinkHandler(BaseHTTPRequestHandler):
 
     def respond(self, send_body: bool) -> None:
         path = urlsplit(self.path).path
+        if self.server.dashboard is not None and (
+            path == dashboard.PREFIX or path.startswith(dashboard.PREFIX + "/")
+        ):
+            self.server.dashboard.handle(self, send_body)
+            return
         if path == unsubscribe_links.PATH and self.server.events is not None:
             self.unsubscribe_form(send_body)
             return
@@ -535,11 +544,15 @@ def start_link_server(
     *,
     events: bool | EventsConfig = False,
     database_url: str | None = None,
+    dashboard: bool = False,
 ) -> LinkServer:
     """Serves links in a background thread; port 0 picks a free port (see .port).
 
     events=True adds the provider-event and unsubscribe endpoints, configured
-    by events_config(database_url); or pass an EventsConfig.
+    by events_config(database_url); or pass an EventsConfig. dashboard=True
+    (with events) adds the dashboard under /dashboard/ (renderer/dashboard.py),
+    reading as each signed-in user from NIGHTCAP_DASHBOARD_URL or the events'
+    database, listening on NIGHTCAP_LISTEN_URL or the same.
     """
     config = events if isinstance(events, EventsConfig) else None
     if events is True:
@@ -550,13 +563,21 @@ def start_link_server(
         secret if secret is not None else signed_links.link_secret(),
         config,
     )
+    if dashboard:
+        if config is None:
+            raise ValueError("the dashboard needs a database: start the link server with events")
+        url = os.environ.get("NIGHTCAP_DASHBOARD_URL") or config.database_url
+        listen = os.environ.get("NIGHTCAP_LISTEN_URL") or url
+        server.dashboard = Dashboard(url, listen, server.secret).start()
     return server.start()
 
 
 def main() -> None:
-    """Serve links (and, with NIGHTCAP_EVENTS=1, provider events) until SIGTERM or SIGINT."""
+    """Serve links (and, with NIGHTCAP_EVENTS=1, provider events and the dashboard) until
+    SIGTERM or SIGINT."""
     stop = stop_on_signals()
-    server = start_link_server(events=os.environ.get("NIGHTCAP_EVENTS", "") not in ("", "0"))
+    with_database = os.environ.get("NIGHTCAP_EVENTS", "") not in ("", "0")
+    server = start_link_server(events=with_database, dashboard=with_database)
     try:
         stop.wait()
     finally:
