@@ -36,22 +36,12 @@ $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	touch $@
 
-# Builds the benchmark database once (bench/dataset.py), then measures.
+# Every benchmark in one run (bench/run.py): builds the benchmark database once
+# (bench/dataset.py), measures, prints one table, writes bench/results.json and
+# bench/results.md. BENCH_ARGS=--quick for a fast check that all of it works.
 bench: setup $(VENV)/.bench-installed
 	@$(BIN)/nightcap db up >/dev/null
-	@$(BIN)/python -m bench.dataset
-	@$(BIN)/python -m bench.generator --runs 3
-	@$(BIN)/python -m bench.cron --runs 3
-	@$(BIN)/python -m bench.tick --runs 3
-	@$(BIN)/python -m bench.tick --runs 3 --distinct
-	@$(BIN)/python -m bench.tick --runs 3 --realistic
-	@$(BIN)/python -m bench.claim --runs 3
-	@# The whole rebuild from the facts takes minutes: one run of it, medians of 3 of the rest.
-	@$(BIN)/python -m bench.aggregation --runs 3 --facts-runs 1
-	@$(BIN)/python -m bench.reports --runs 7
-	@$(BIN)/python -m bench.live_kpis --runs 50
-	@$(BIN)/python -m bench.render_html_pdf --runs 20
-	@$(BIN)/python -m bench.renderer --reports 1000 --samples 100
+	@$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 db-down:
 	@$(BIN)/nightcap db down

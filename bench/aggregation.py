@@ -23,7 +23,6 @@ Prints a table and writes bench/results.json.
 
 import argparse
 import io
-import json
 import statistics
 import time
 from pathlib import Path
@@ -31,6 +30,7 @@ from pathlib import Path
 import psycopg
 
 from bench.dataset import bench_url
+from bench.results import record
 
 BARE = "bare GROUP BY (venue, business_date)"
 DAILY = "daily rebuild from hourly, whole range"
@@ -223,10 +223,7 @@ def main() -> None:
         " (hourly + daily + sets + events + data quality; not the daily figure)"
     )
     print(f"one venue-hour: {results[HOUR] * 1000:.1f} ms median of 20 (target < 50 ms)")
-    out = Path(__file__).with_name("results.json")
-    previous = json.loads(out.read_text()) if out.exists() else {}
-    previous["aggregation"] = {"payments": payments, "seconds": results, "ratios": ratios}
-    out.write_text(json.dumps(previous, indent=2, default=str) + "\n")
+    record("aggregation", {"payments": payments, "seconds": results, "ratios": ratios})
 
 
 if __name__ == "__main__":

@@ -51,7 +51,6 @@ other's; they are dropped again at the end unless --keep.
 
 import argparse
 import asyncio
-import json
 import logging
 import multiprocessing as mp
 import statistics
@@ -59,12 +58,12 @@ import time
 import traceback
 from collections.abc import Callable
 from importlib.metadata import version
-from pathlib import Path
 
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from bench.results import record
 from renderer import db
 from renderer.migrate import migrate
 
@@ -553,18 +552,18 @@ def measure(args: argparse.Namespace, cluster, urls: dict[str, str]) -> None:
 
     if args.only:
         return  # a partial run does not replace the recorded figures
-    out = Path(__file__).with_name("results.json")
-    previous = json.loads(out.read_text()) if out.exists() else {}
-    previous["claim"] = {
-        "jobs": args.jobs,
-        "workers": args.workers,
-        "batch": args.batch,
-        "versions": versions,
-        "jobs_per_second": rate,
-        "runs": runs,
-        "commit_ms": commits,
-    }
-    out.write_text(json.dumps(previous, indent=2, default=str) + "\n")
+    record(
+        "claim",
+        {
+            "jobs": args.jobs,
+            "workers": args.workers,
+            "batch": args.batch,
+            "versions": versions,
+            "jobs_per_second": rate,
+            "runs": runs,
+            "commit_ms": commits,
+        },
+    )
 
 
 if __name__ == "__main__":

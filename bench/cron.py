@@ -13,6 +13,7 @@ import argparse
 import statistics
 import time
 
+from bench.results import record
 from renderer import db, settings
 
 MIX = [
@@ -67,6 +68,10 @@ def main() -> None:
     print(
         f"median of {args.runs}: {median_s:.2f} s for {args.calls:,} cron_next calls,"
         f" {args.calls / median_s:,.0f} calls/s"
+    )
+    record(
+        "cron",
+        {"calls": args.calls, "runs": args.runs, "median_seconds": median_s, "seconds": results},
     )
 
 

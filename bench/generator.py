@@ -15,6 +15,7 @@ import time
 import uuid
 
 from bench.clubs import create_clubs, generate
+from bench.results import record
 from renderer import db, settings
 
 COUNTED = ("events", "customers", "bookings", "payments", "check_ins", "feedback", "shifts")
@@ -65,6 +66,21 @@ def main() -> None:
         f" {median_bookings_s:,.0f} bookings/s"
     )
     print(json.dumps({"counts_of_last_run": results[-1]["counts"]}, default=str))
+    record(
+        "generator",
+        {
+            "venues": args.venues,
+            "days": args.days,
+            "bookings_per_night": args.bookings_per_night,
+            "runs": args.runs,
+            "bookings": results[-1]["bookings"],
+            "rows": results[-1]["rows"],
+            "median_seconds": median_s,
+            "median_rows_per_second": median_rows_s,
+            "median_bookings_per_second": median_bookings_s,
+            "seconds": [r["seconds"] for r in results],
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -15,16 +15,15 @@ rolled-up history).
 """
 
 import argparse
-import json
 import statistics
 import time
 import uuid
-from pathlib import Path
 
 import psycopg
 from psycopg.rows import dict_row
 
 from bench.dataset import bench_url
+from bench.results import record
 
 
 def median_ms(conn: psycopg.Connection, venue_id: int, at, runs: int) -> float:
@@ -93,16 +92,16 @@ def main() -> None:
             )
     for name, ms in results.items():
         print(f"api.live_kpis {name:45s} median {ms:7.2f} ms", flush=True)
-    out = Path(__file__).with_name("results.json")
-    previous = json.loads(out.read_text()) if out.exists() else {}
-    previous["live_kpis"] = {
-        **facts,
-        "venue_id": night["venue_id"],
-        "business_date": night["business_date"],
-        "runs": args.runs,
-        "median_ms": results,
-    }
-    out.write_text(json.dumps(previous, indent=2, default=str) + "\n")
+    record(
+        "live_kpis",
+        {
+            **facts,
+            "venue_id": night["venue_id"],
+            "business_date": night["business_date"],
+            "runs": args.runs,
+            "median_ms": results,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import statistics
 import time
 from pathlib import Path
 
+from bench.results import record
 from renderer.render_html import render_html
 from renderer.render_pdf import render_pdf
 from renderer.render_report import freeze_long_lived_objects
@@ -74,18 +75,18 @@ def main() -> None:
         print(f"{name:12} {statistics.median(values):10.1f} {p95(values):8.1f}")
     per_minute = 60_000 / statistics.median(both)
     print(f"html+pdf alone: {per_minute:.0f} reports a minute on one core")
-    out = Path(__file__).with_name("results.json")
-    previous = json.loads(out.read_text()) if out.exists() else {}
-    previous["render_html_pdf"] = {
-        "snapshot": args.snapshot.name,
-        "runs": args.runs,
-        "gc": "default" if args.default_gc else "frozen after warm-up",
-        "pages": pages,
-        "pdf_bytes": size,
-        "median_ms": {name: round(statistics.median(v), 1) for name, v in times.items()},
-        "html_pdf_median_ms": round(statistics.median(both), 1),
-    }
-    out.write_text(json.dumps(previous, indent=2) + "\n")
+    record(
+        "render_html_pdf",
+        {
+            "snapshot": args.snapshot.name,
+            "runs": args.runs,
+            "gc": "default" if args.default_gc else "frozen after warm-up",
+            "pages": pages,
+            "pdf_bytes": size,
+            "median_ms": {name: round(statistics.median(v), 1) for name, v in times.items()},
+            "html_pdf_median_ms": round(statistics.median(both), 1),
+        },
+    )
 
 
 if __name__ == "__main__":

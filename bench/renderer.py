@@ -22,19 +22,18 @@ Files go to a temporary directory. The generated reports are deleted afterwards.
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import psycopg
 from psycopg.rows import dict_row
 
 from bench.dataset import bench_url
+from bench.results import record
 
 PICK_NIGHTS = """
 SELECT a.organization_id, a.venue_id, a.business_date
@@ -209,10 +208,7 @@ def main() -> None:
         f" peak RSS {', '.join(f'{v:.0f} MB' for v in throughput['peak_rss_mb'].values())}"
         f" (aim < 500 MB); render attempts {throughput['attempts']}"
     )
-    out_file = Path(__file__).with_name("results.json")
-    previous = json.loads(out_file.read_text()) if out_file.exists() else {}
-    previous["renderer"] = {"latency": latency, "throughput": throughput}
-    out_file.write_text(json.dumps(previous, indent=2, default=str) + "\n")
+    record("renderer", {"latency": latency, "throughput": throughput})
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ import statistics
 import time
 
 from bench.cron import MIX
+from bench.results import record
 from renderer import db, settings
 
 NOW = "2026-06-01 09:00:20+00"
@@ -103,6 +104,7 @@ def one_run(url: str, jobs: int, setup: str, now: str) -> tuple[float, int]:
 
 
 def realistic(url: str, jobs: int, runs: int) -> None:
+    minutes = {}
     for now in REALISTIC_MINUTES:
         results = []
         for run in range(1, runs + 1):
@@ -117,6 +119,8 @@ def realistic(url: str, jobs: int, runs: int) -> None:
             f"median of {runs}: {statistics.median(results) * 1000:.0f} ms at {now},"
             f" {enqueued:,} of {jobs:,} jobs due"
         )
+        minutes[now] = {"due": enqueued, "median_ms": statistics.median(results) * 1000}
+    record("tick_realistic", {"jobs": jobs, "runs": runs, "minutes": minutes})
 
 
 def main() -> None:
@@ -145,6 +149,16 @@ def main() -> None:
     print(
         f"median of {args.runs}: {median_s:.2f} s for {args.jobs:,} due jobs ({kind}),"
         f" {args.jobs / median_s:,.0f} runs/s"
+    )
+    record(
+        "tick_distinct" if args.distinct else "tick",
+        {
+            "jobs": args.jobs,
+            "schedules": kind,
+            "runs": args.runs,
+            "median_seconds": median_s,
+            "seconds": results,
+        },
     )
 
 
