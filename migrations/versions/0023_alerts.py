@@ -17,7 +17,8 @@ def downgrade() -> None:
     # next migrate makes it again from db/ (applied_objects forgotten for it).
     run_sql(
         "DROP FUNCTION IF EXISTS api.claim_deliveries(text, integer, interval, text[]);"
-        " DROP FUNCTION IF EXISTS internal.create_alert_deliveries(uuid, bigint, bigint, jsonb, text[]);"
+        " DROP FUNCTION IF EXISTS"
+        "   internal.create_alert_deliveries(uuid, bigint, bigint, jsonb, text[]);"
         " DROP FUNCTION IF EXISTS api.evaluate_kpi_alerts(uuid, date, date, bigint);"
         " DROP FUNCTION IF EXISTS api.evaluate_kpi_value(uuid, bigint, text, date, numeric);"
         " DROP TRIGGER IF EXISTS job_alert_events__notify ON reporting.job_alert_events;"

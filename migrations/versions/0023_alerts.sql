@@ -114,4 +114,4 @@ COMMENT ON CONSTRAINT report_delivery_history_alert_source ON reporting.report_d
 
 -- api.claim_deliveries returns the alert too (db/functions/api/claim_deliveries.sql
 -- makes it again after this revision).
-DROP FUNCTION api.claim_deliveries(text, integer, interval, text[]);
+DROP FUNCTION IF EXISTS api.claim_deliveries(text, integer, interval, text[]);
