@@ -13,8 +13,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # api.claim_deliveries returns the new alert column: it is dropped, and the
-    # next migrate makes it again from db/ (applied_objects forgotten for it).
+    # api.claim_deliveries returns the new alert column, and the recipients'
+    # audit trigger names user_id: both are dropped, with the kpi_alerts system
+    # job, and the next migrate makes them again from db/ (applied_objects
+    # forgotten).
     run_sql(
         "DROP FUNCTION IF EXISTS api.claim_deliveries(text, integer, interval, text[]);"
         " DROP FUNCTION IF EXISTS"
@@ -24,6 +26,9 @@ def downgrade() -> None:
         " DROP TRIGGER IF EXISTS job_alert_events__notify ON reporting.job_alert_events;"
         " DROP TRIGGER IF EXISTS report_delivery_history__alert_notified"
         "   ON reporting.report_delivery_history;"
+        " DROP TRIGGER IF EXISTS report_recipients__audit__update ON reporting.report_recipients;"
+        " DELETE FROM reporting.scheduled_jobs"
+        "   WHERE organization_id IS NULL AND name = 'kpi_alerts';"
         " DELETE FROM internal.applied_objects;"
         " DELETE FROM reporting.report_delivery_history WHERE generation_id IS NULL;"
         " ALTER TABLE reporting.report_delivery_history"
