@@ -4,8 +4,9 @@
     outcome = send_email(delivery, storage, transport)
     # the sender loop records it: api.record_delivery(delivery_id, worker, outcome.outcome, ...)
 
-send_email builds the message (email_message.build_email) and hands it to the
-transport. What goes wrong before the transport is reached ends the delivery
+send_email builds the message (email_message.build_email, or for an alert
+notification alert_messages.build_alert_email) and hands it to the same
+transport chain. What goes wrong before the transport is reached ends the delivery
 for good, with a message that says what to fix: a destination that is not an
 email address is `bounced`; a file the report lacks, or one storage cannot
 read, is `failed`. It never raises for a delivery's content; a bad setting
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from renderer import signed_links
+from renderer.alert_messages import build_alert_email
 from renderer.delivery_types import Delivery, Outcome
 from renderer.email_message import EmailBuildError, InvalidRecipientError, build_email
 from renderer.email_transports import EmailTransport, email_transport_from_env, mail_from
@@ -53,6 +55,12 @@ def send_email(
             "failed", error=f"delivery {delivery.delivery_id} is {delivery.channel}, not email"
         )
     settings = settings or EmailSettings.from_env()
+    if delivery.alert is not None:
+        try:
+            message = build_alert_email(delivery, sender=settings.sender, now=now)
+        except InvalidRecipientError as exc:
+            return Outcome("bounced", error=f"invalid address: {exc}", details={"stage": "build"})
+        return transport.send(message, delivery)
     try:
         message = build_email(
             delivery,

@@ -10,6 +10,9 @@ first file); Generated At is shown in the report's time zone, the size in
 KB/MB. A stale re-issue (the latest run failed and the last good report was
 sent again) says so in the text and in a Notice field, in red.
 
+An alert notification posts alert_messages.slack_alert_message instead: the
+alert's title as text, its facts as fields, coloured by level.
+
 The incoming-webhook URL itself is the credential, so it is never logged nor
 put in the outcome. Slack answers 200 "ok"; 429 with Retry-After when rate
 limited (about one message a second per webhook) -> deferred for that long;
@@ -21,6 +24,7 @@ other 4xx (invalid_payload, action_prohibited, ...) -> failed.
 import json
 import time
 
+from renderer.alert_messages import slack_alert_message
 from renderer.deliver_http import (
     HttpAnswer,
     TransportError,
@@ -78,21 +82,36 @@ def send_slack(
     timeout_s: float = 10,
     now: float | None = None,
 ) -> Outcome:
-    """Posts the report's message to the incoming webhook delivery.destination; how it went.
+    """Posts the report's (or alert's) message to the incoming webhook delivery.destination.
 
     `secret` is the download-link secret (it signs the message's link).
     """
+    current = time.time() if now is None else now
+    if delivery.alert is not None:
+        return post_message(delivery, slack_alert_message(delivery), current, timeout_s, {})
     file = report_file(delivery)
     if file is None:
         return Outcome("failed", PROVIDER, error="the report has no stored file to link")
-    current = time.time() if now is None else now
     file_url, expires_at = file_link(file, secret, link_base_url, current)
-    body = json.dumps(slack_message(delivery, file, file_url)).encode("utf-8")
+    return post_message(
+        delivery,
+        slack_message(delivery, file, file_url),
+        current,
+        timeout_s,
+        {"format": file.get("format"), "link_expires_at": expires_at},
+    )
+
+
+def post_message(
+    delivery: Delivery, message: dict, now: float, timeout_s: float, details: dict
+) -> Outcome:
+    """Posts one message to the incoming webhook delivery.destination; how it went."""
+    body = json.dumps(message).encode("utf-8")
     try:
         answer = post_json(delivery.destination, body, {}, timeout_s)
     except TransportError as exc:
         return Outcome("deferred", PROVIDER, error=f"no answer from Slack: {exc}")
-    return classify(answer, current, {"format": file.get("format"), "link_expires_at": expires_at})
+    return classify(answer, now, details)
 
 
 def classify(answer: HttpAnswer, now: float, details: dict) -> Outcome:

@@ -5,6 +5,11 @@ The POST carries:
     {"event": "report.generated", "report_id", "report_name", "execution_id",
      "file_url", "format", "generated_at", "file_size", "delivery_id", "is_stale"}
 
+An alert notification (see alert_messages) POSTs instead, signed and keyed alike:
+
+    {"event": "alert.raised" | "alert.escalated" | "alert.cleared",
+     "delivery_id", "title", "alert": {"kind": "kpi" | "job", "transition", "level", ...}}
+
 report_id is the template key, execution_id the generation id, file_url a
 signed download link valid for 7 days to the first of the delivery's formats
 (else the PDF, else the first file), file_size in bytes. Headers:
@@ -40,6 +45,7 @@ import os
 import time
 
 from renderer import signed_links
+from renderer.alert_messages import webhook_alert_payload
 from renderer.deliver_http import (
     HttpAnswer,
     TransportError,
@@ -133,28 +139,48 @@ def send_webhook(
     now: float | None = None,
     signing_secret: bytes | None = None,
 ) -> Outcome:
-    """POSTs the signed report.generated payload to delivery.destination; how it went.
+    """POSTs the signed report.generated (or alert) payload to delivery.destination; how it went.
 
     `secret` is the download-link secret (it signs file_url); the request is
     signed with `signing_secret`, by default webhook_secret(secret).
     """
+    current = time.time() if now is None else now
+    signer = signing_secret or webhook_secret(secret)
+    if delivery.alert is not None:
+        payload = webhook_alert_payload(delivery)
+        return post_signed(
+            delivery, payload, signer, current, timeout_s, {"event": payload["event"]}
+        )
     file = report_file(delivery)
     if file is None:
         return Outcome("failed", PROVIDER, error="the report has no stored file to link")
-    current = time.time() if now is None else now
     file_url, expires_at = file_link(file, secret, link_base_url, current)
-    body = json.dumps(webhook_payload(delivery, file, file_url), separators=(",", ":")).encode()
-    timestamp = str(int(current))
+    return post_signed(
+        delivery,
+        webhook_payload(delivery, file, file_url),
+        signer,
+        current,
+        timeout_s,
+        {"format": file.get("format"), "link_expires_at": expires_at},
+    )
+
+
+def post_signed(
+    delivery: Delivery, payload: dict, signer: bytes, now: float, timeout_s: float, details: dict
+) -> Outcome:
+    """POSTs `payload` to delivery.destination, signed, with the delivery's Idempotency-Key."""
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    timestamp = str(int(now))
     headers = {
         TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: sign_webhook(body, timestamp, signing_secret or webhook_secret(secret)),
+        SIGNATURE_HEADER: sign_webhook(body, timestamp, signer),
         "Idempotency-Key": str(delivery.idempotency_key),
     }
     try:
         answer = post_json(delivery.destination, body, headers, timeout_s)
     except TransportError as exc:
         return Outcome("deferred", PROVIDER, error=f"no answer from the webhook: {exc}")
-    return classify(answer, current, {"format": file.get("format"), "link_expires_at": expires_at})
+    return classify(answer, now, details)
 
 
 def classify(answer: HttpAnswer, now: float, details: dict) -> Outcome:

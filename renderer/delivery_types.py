@@ -9,11 +9,15 @@ OutcomeKind = Literal["sent", "deferred", "bounced", "failed"]
 
 @dataclass(frozen=True)
 class Delivery:
-    """One claimed delivery: a row of api.claim_deliveries."""
+    """One claimed delivery: a row of api.claim_deliveries.
+
+    A report's delivery has generation_id and report; an alert notification
+    has neither (None) and alert instead (see alert_messages).
+    """
 
     delivery_id: int
     organization_id: UUID
-    generation_id: int
+    generation_id: int | None
     subscription_id: int | None
     recipient_id: int
     channel: str  # email, webhook, slack
@@ -26,7 +30,9 @@ class Delivery:
     # generation_id, template_key, name, organization, organization_slug, period_start,
     # period_end, timezone, generated_at, headline, summary, is_stale, stale_reason,
     # venues, files: [{format, extension, uri, key, path, bytes, sha256, pages, content_type}]
-    report: dict
+    report: dict | None
+    # kind, transition, level, ... (alert_messages); None for a report's delivery
+    alert: dict | None = None
 
 
 @dataclass(frozen=True)

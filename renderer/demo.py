@@ -223,6 +223,45 @@ FILE_COLUMNS = (
 )
 
 
+def alerts(conn: psycopg.Connection) -> list[dict]:
+    """Link each organization's admin to its owner recipient, then evaluate the KPI alerts.
+
+    Four weeks of trading days up to yesterday, as the nightly kpi_alerts job
+    would have, so the alerts the demo's own figures breach are raised (and
+    their notifications queued for the renderer to send); none is made up.
+    """
+    slugs = [org.slug for org in DEMO_ORGANIZATIONS]
+    with conn.transaction():
+        conn.execute(queries.load("demo_admin_contact"), {"slugs": slugs})
+    until = conn.execute("SELECT current_date - 1 AS day").fetchone()["day"]
+    with conn.transaction():
+        return conn.execute(
+            queries.load("demo_kpi_alerts"), {"slugs": slugs, "until": until}
+        ).fetchall()
+
+
+ALERT_COLUMNS = ("organization", "evaluations", "raised", "escalated", "cleared", "open_now")
+ALERT_DELIVERY_COLUMNS = (
+    "delivery_id",
+    "transition",
+    "level",
+    "venue",
+    "kpi",
+    "night",
+    "value",
+    "channel",
+    "destination",
+    "status",
+    "provider",
+)
+
+
+def alert_deliveries(url: str | None) -> list[dict]:
+    slugs = [org.slug for org in DEMO_ORGANIZATIONS]
+    with db.connect(url or settings.database_url()) as conn:
+        return conn.execute(queries.load("demo_alert_deliveries"), {"slugs": slugs}).fetchall()
+
+
 def render(url: str | None, made: list[dict]) -> tuple[list[dict], list[dict]]:
     """Render the queued reports with the daemon, once, and send them: files, deliveries."""
     from renderer import daemon
@@ -273,7 +312,9 @@ def run(url: str | None = None) -> str:
         text = describe(conn)
         users = members(conn)
         made = reports(conn)
+        raised = alerts(conn)
     files, deliveries = render(url, made)
+    notified = alert_deliveries(url)
     return "\n".join(
         [
             text,
@@ -288,6 +329,14 @@ def run(url: str | None = None) -> str:
             "Delivered (reporting.report_delivery_history; email goes to out/outbox/"
             " unless RESEND_API_KEY, SENDGRID_API_KEY or NIGHTCAP_SMTP_HOST is set):",
             format_table(deliveries, DELIVERY_COLUMNS) if deliveries else "(no deliveries)",
+            "",
+            "KPI alerts of the last four weeks (api.evaluate_kpi_alerts: N consecutive nights"
+            " past a threshold raise, one night back clears; reporting.kpi_alert_events):",
+            format_table(raised, ALERT_COLUMNS) if raised else "(no demo organizations)",
+            "",
+            "Alert notifications to each organization's admin (the owner recipient is linked"
+            " to the admin member), latest first:",
+            format_table(notified, ALERT_DELIVERY_COLUMNS) if notified else "(none)",
             "",
             "Users (venue.memberships): row-level security shows each only what its role allows."
             " To see it in psql: SET ROLE <database_role>;"

@@ -75,6 +75,9 @@ class Sender:
         context = {
             "delivery_id": delivery.delivery_id,
             "generation_id": delivery.generation_id,
+            "alert_event": None
+            if delivery.alert is None
+            else f"{delivery.alert.get('kind')}-{delivery.alert.get('event_id')}",
             "channel": delivery.channel,
             "attempt": delivery.attempt,
             "worker": self.worker,

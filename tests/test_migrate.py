@@ -159,6 +159,7 @@ SYSTEM_JOBS = {
     "purge_cron_history",
     "check_missed_runs",
     "apply_retention",
+    "kpi_alerts",
 }
 
 
@@ -204,8 +205,9 @@ def test_the_calendar_is_seeded_without_pg_cron_and_a_dbas_edits_survive(migrate
     assert after == {**before, "customer_analytics": ("0 2 * * *", True)}
     assert after["daily_aggregations"] == ("30 2 * * *", True)
     assert after["purge_cron_history"] == ("17 3 * * *", False)
-    # The removed dependency stays removed; the re-created job gets its own back.
-    assert children == ["customer_analytics"]
+    # The removed dependency stays removed; the re-created job gets its own back;
+    # kpi_alerts' was never touched.
+    assert children == ["customer_analytics", "kpi_alerts"]
 
 
 def test_migrations_ran_as_a_role_that_is_not_superuser(migrated_db):

@@ -17,7 +17,9 @@
 -- refresh of the weekly and top-customer summaries that pg_cron ran before.
 -- apply_retention is seed 001's GDPR "90-day default retention with
 -- configurable cleanup": daily at 03:30, each organization by its own
--- retention_days (internal.apply_retention).
+-- retention_days (internal.apply_retention). kpi_alerts evaluates the day just
+-- aggregated against each KPI's thresholds (api.evaluate_kpi_alerts), once
+-- daily_aggregations has finished: KPI alerts are raised and cleared there.
 WITH calendar (name, job_type, cron_expression, priority, catch_up, enabled, payload) AS (
   VALUES
     ('hourly_aggregations',   'aggregation', '0 * * * *',  'normal', 'latest', true,
@@ -39,7 +41,9 @@ WITH calendar (name, job_type, cron_expression, priority, catch_up, enabled, pay
     ('check_missed_runs',     'maintenance', '5 * * * *',  'normal', 'latest', true,
      '{"task": "check_missed_runs"}'),
     ('apply_retention',       'maintenance', '30 3 * * *', 'low',    'latest', true,
-     '{"task": "apply_retention"}')
+     '{"task": "apply_retention"}'),
+    ('kpi_alerts',            'maintenance', '0 2 * * *',  'normal', 'latest', true,
+     '{"task": "kpi_alerts"}')
 ), seeded AS (
   INSERT INTO reporting.scheduled_jobs AS j
          (organization_id, name, job_type, cron_expression, timezone, priority, catch_up, enabled, payload)
@@ -58,7 +62,8 @@ INSERT INTO reporting.job_dependencies (child_job_id, parent_job_id, condition)
 SELECT child.job_id, parent.job_id, d.condition
   FROM (VALUES
           ('customer_analytics',  'daily_aggregations', 'completion'),
-          ('refresh_daily_views', 'daily_aggregations', 'completion')
+          ('refresh_daily_views', 'daily_aggregations', 'completion'),
+          ('kpi_alerts',          'daily_aggregations', 'completion')
        ) AS d (child, parent, condition)
   JOIN seeded child ON child.name = d.child
   JOIN system_jobs parent ON parent.name = d.parent

@@ -28,7 +28,9 @@ SELECT set_eq(
     ('check_missed_runs',     'maintenance', '5 * * * *',  'Europe/London', 'normal', 'latest', true,
      '{"task": "check_missed_runs"}'),
     ('apply_retention',       'maintenance', '30 3 * * *', 'Europe/London', 'low',    'latest', true,
-     '{"task": "apply_retention"}')$$,
+     '{"task": "apply_retention"}'),
+    ('kpi_alerts',            'maintenance', '0 2 * * *',  'Europe/London', 'normal', 'latest', true,
+     '{"task": "kpi_alerts"}')$$,
   'the system jobs are the seeded calendar: names, types, expressions, London zone, priorities, catch-up, enabled flags, tasks');
 
 SELECT set_eq(
@@ -46,6 +48,7 @@ SELECT results_eq(
            ('customer_analytics',    '2026-06-07 01:00Z'),
            ('daily_aggregations',    '2026-06-07 01:00Z'),
            ('hourly_aggregations',   '2026-06-06 13:00Z'),
+           ('kpi_alerts',            '2026-06-07 01:00Z'),
            ('purge_cron_history',    '2026-06-07 02:17Z'),
            ('refresh_daily_views',   '2026-06-07 01:00Z'),
            ('refresh_summary_views', '2026-06-07 02:00Z')$$,
@@ -67,8 +70,9 @@ SELECT set_eq(
       JOIN reporting.scheduled_jobs p ON p.job_id = d.parent_job_id
      WHERE c.organization_id IS NULL$$,
   $$VALUES ('customer_analytics',  'daily_aggregations', 'completion'),
-           ('refresh_daily_views', 'daily_aggregations', 'completion')$$,
-  'customer analytics and the daily view refresh follow the daily aggregation');
+           ('refresh_daily_views', 'daily_aggregations', 'completion'),
+           ('kpi_alerts',          'daily_aggregations', 'completion')$$,
+  'customer analytics, the daily view refresh and the KPI alerts follow the daily aggregation');
 
 SELECT ok(obj_description('reporting.scheduled_jobs'::regclass, 'pg_class')
             ~ 'report jobs .* are made per organization from its report subscriptions',
@@ -92,7 +96,8 @@ SELECT set_eq(
            ('customer_analytics', 'succeeded', NULL), ('refresh_daily_views', 'succeeded', NULL),
            ('clear_metrics_cache', 'succeeded', NULL), ('refresh_summary_views', 'succeeded', NULL),
            ('archive_job_history', 'succeeded', NULL), ('purge_cron_history', 'succeeded', NULL),
-           ('check_missed_runs', 'succeeded', NULL), ('apply_retention', 'succeeded', NULL)$$,
+           ('check_missed_runs', 'succeeded', NULL), ('apply_retention', 'succeeded', NULL),
+           ('kpi_alerts', 'succeeded', NULL)$$,
   'each seeded aggregation and maintenance job runs and succeeds through api.work');
 
 -- pg_cron (present in the test cluster) runs exactly the ticker and the worker.

@@ -19,7 +19,8 @@ RETURNS TABLE (
   message_id      text,
   idempotency_key uuid,
   recipient_name  text,
-  report          jsonb
+  report          jsonb,
+  alert           jsonb
 )
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -34,7 +35,10 @@ BEGIN
    * under a lease, its attempt counted. Returns what a message needs: the
    * destination, the formats to attach, the stable Message-ID and
    * idempotency key, and the report (name, organization, period, headline,
-   * stale notice, files with paths and sizes).
+   * stale notice, files with paths and sizes), or for an alert
+   * notification (generation_id NULL) report NULL and the alert as it was
+   * queued (kind job or kpi, transition, level, figures): alerts go through
+   * the same claims, leases and retries as reports.
    */
   PERFORM internal.check_claim_arguments('claim_deliveries', p_worker, p_limit, p_lease);
   PERFORM internal.reclaim_expired_deliveries();
@@ -58,22 +62,23 @@ BEGIN
   )
   SELECT c.delivery_id, c.organization_id, c.generation_id, c.subscription_id, c.recipient_id, c.channel,
          c.destination, c.formats, c.attempts, c.message_id, c.idempotency_key, r.name,
-         jsonb_build_object(
+         CASE WHEN h.generation_id IS NOT NULL THEN jsonb_build_object(
            'generation_id', h.generation_id, 'template_key', h.template_key,
            'name', h.snapshot -> 'report' ->> 'name', 'organization', o.name, 'organization_slug', o.slug,
            'period_start', h.period_start, 'period_end', h.period_end, 'timezone', h.timezone,
            'generated_at', h.snapshot ->> 'generated_at', 'headline', h.summary ->> 'headline',
            'summary', h.summary, 'is_stale', h.is_stale, 'stale_reason', h.stale_reason,
-           'venues', h.snapshot -> 'venues', 'files', h.files)
+           'venues', h.snapshot -> 'venues', 'files', h.files) END,
+         c.alert
     FROM claimed c
     JOIN reporting.report_recipients r USING (organization_id, recipient_id)
-    JOIN reporting.report_generation_history h USING (organization_id, generation_id)
+    LEFT JOIN reporting.report_generation_history h USING (organization_id, generation_id)
     JOIN venue.organizations o USING (organization_id)
    ORDER BY c.next_attempt_at, c.delivery_id;
 END
 $fn$;
 
 COMMENT ON FUNCTION api.claim_deliveries(text, integer, interval, text[]) IS
-  'Claims up to p_limit due deliveries for sender p_worker under a lease (FOR UPDATE SKIP LOCKED, oldest first), after taking back expired leases; returns each with its report''s name, period, headline and files.';
+  'Claims up to p_limit due deliveries for sender p_worker under a lease (FOR UPDATE SKIP LOCKED, oldest first), after taking back expired leases; returns each with its report''s name, period, headline and files, or its alert.';
 REVOKE ALL ON FUNCTION api.claim_deliveries(text, integer, interval, text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION api.claim_deliveries(text, integer, interval, text[]) TO nightcap_renderer;

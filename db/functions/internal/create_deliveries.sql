@@ -12,7 +12,8 @@ AS $fn$
    * Recipients get none, but a skipped row with the reason, when they are
    * suppressed, have withdrawn consent, have paused the subscription, are
    * unverified where the organization requires verification (email), or ask
-   * for SMS (no SMS transport). message_id is stable per report,
+   * for SMS (no SMS transport): internal.recipient_route, the rule alert
+   * notifications share. message_id is stable per report,
    * subscription and channel. Reports made on request (no job) have no
    * subscribers. Returns the rows written.
    */
@@ -30,27 +31,16 @@ AS $fn$
             OR (s.is_paused AND internal.report_job_name(s.template_key, s.cron_expression, s.timezone, s.filters)
                                 = g.job_name))
   ), planned AS (
-    SELECT s.organization_id, s.generation_id, s.subscription_id, s.recipient_id, c.channel,
-           CASE c.channel WHEN 'email' THEN r.email WHEN 'webhook' THEN r.webhook_url
-                          WHEN 'slack' THEN r.slack_webhook_url END AS destination,
+    SELECT s.organization_id, s.generation_id, s.subscription_id, s.recipient_id, c.channel, route.destination,
            ARRAY(SELECT f FROM unnest(coalesce(s.formats, r.preferred_formats)) f
                   WHERE f = ANY (s.report_formats) ORDER BY f) AS formats,
-           CASE WHEN r.suppressed_at IS NOT NULL
-                  THEN format('recipient suppressed since %s: %s', r.suppressed_at, r.suppression_reason)
-                WHEN r.consent_withdrawn_at IS NOT NULL
-                  THEN format('recipient withdrew consent at %s', r.consent_withdrawn_at)
-                WHEN s.is_paused THEN format('subscription paused at %s', s.paused_at)
-                WHEN c.channel = 'email' AND o.require_verified_recipients AND r.verified_at IS NULL
-                  THEN 'email address not verified, and the organization requires verification'
-                WHEN c.channel = 'sms' THEN 'no SMS transport is configured'
-                WHEN c.channel IN ('webhook', 'slack')
-                     AND (CASE c.channel WHEN 'webhook' THEN r.webhook_url ELSE r.slack_webhook_url END) IS NULL
-                  THEN format('recipient has no %s URL', c.channel)
-           END AS skip_reason
+           route.skip_reason
       FROM subscribed s
       JOIN reporting.report_recipients r USING (organization_id, recipient_id)
       JOIN venue.organizations o USING (organization_id)
      CROSS JOIN LATERAL unnest(s.delivery_channels) AS c (channel)
+     CROSS JOIN LATERAL internal.recipient_route(r, c.channel, o.require_verified_recipients,
+                                                 CASE WHEN s.is_paused THEN s.paused_at END) route
   ), written AS (
     INSERT INTO reporting.report_delivery_history AS d
            (organization_id, generation_id, subscription_id, recipient_id, channel, destination, formats, status,

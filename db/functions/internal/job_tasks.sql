@@ -28,6 +28,8 @@ AS $fn$
      'Delete finished runs, and attempts in the history, that ended more than keep ago (default 90 days).'),
     ('maintenance', 'check_missed_runs', '{"window": "interval"}',
      'Raise missed_run alerts for occurrences in the last window (default 1 day) that have no run (api.missed_runs).'),
+    ('maintenance', 'kpi_alerts', '{"days_back": "integer"}',
+     'Evaluate the KPI alerts of the trading day days_back (default 1) before the run''s local date, for the job''s organization or each (api.evaluate_kpi_alerts).'),
     ('maintenance', 'apply_retention', '{}',
      'The retention policy, for the job''s organization or each: snapshots, delivery-level personal data and stored files older than the organization''s retention_days (internal.apply_retention).')
 $fn$;

@@ -68,6 +68,13 @@ BEGIN
   WHEN v_task = 'apply_retention' THEN
     v_extra := internal.apply_retention(p_job.organization_id, clock_timestamp());
     v_rows := (v_extra ->> 'reports_expired')::bigint + (v_extra ->> 'deliveries_redacted')::bigint;
+  WHEN v_task = 'kpi_alerts' THEN
+    SELECT count(*) INTO v_rows
+      FROM venue.organizations o
+     CROSS JOIN LATERAL api.evaluate_kpi_alerts(
+             o.organization_id, v_local - coalesce((p_job.payload ->> 'days_back')::integer, 1),
+             v_local - coalesce((p_job.payload ->> 'days_back')::integer, 1)) e
+     WHERE p_job.organization_id IS NULL OR o.organization_id = p_job.organization_id;
   WHEN v_task = 'check_missed_runs' THEN
     v_rows := internal.check_missed_runs(
       clock_timestamp() - coalesce((p_job.payload ->> 'window')::interval, interval '1 day'),

@@ -13,7 +13,10 @@ BEGIN
    * And, when the delivery reaches an outcome, one summary event in
    * audit.events: report.sent (handed to the provider or accepted by the
    * endpoint), report.delivered, report.bounced, report.complained,
-   * report.delivery_failed, report.delivery_skipped. audit.delivery_events
+   * report.delivery_failed, report.delivery_skipped; for an alert
+   * notification alert.notified (sent), alert.delivered, alert.bounced,
+   * alert.complained, alert.notification_failed,
+   * alert.notification_skipped. audit.delivery_events
    * stays the full trail of each delivery (every retry, deferral, open and
    * click, the providers' answers); audit.events is the one log an auditor
    * reads for who did what to a report, from report_execution.started to
@@ -36,13 +39,18 @@ BEGIN
   IF NEW.status IN ('sent', 'delivered', 'bounced', 'complained', 'failed', 'skipped') THEN
     PERFORM internal.audit_event(
       NEW.organization_id,
-      'report.' || CASE NEW.status WHEN 'failed' THEN 'delivery_failed' WHEN 'skipped' THEN 'delivery_skipped'
-                                   ELSE NEW.status END,
-      'report_delivery', NEW.delivery_id::text,
+      CASE WHEN NEW.alert IS NULL
+           THEN 'report.' || CASE NEW.status WHEN 'failed' THEN 'delivery_failed' WHEN 'skipped' THEN 'delivery_skipped'
+                                             ELSE NEW.status END
+           ELSE 'alert.' || CASE NEW.status WHEN 'sent' THEN 'notified' WHEN 'failed' THEN 'notification_failed'
+                                            WHEN 'skipped' THEN 'notification_skipped' ELSE NEW.status END
+      END,
+      CASE WHEN NEW.alert IS NULL THEN 'report_delivery' ELSE 'alert_notification' END, NEW.delivery_id::text,
       CASE WHEN TG_OP = 'UPDATE' THEN jsonb_build_object('status', OLD.status) END,
       jsonb_build_object('status', NEW.status),
       jsonb_strip_nulls(jsonb_build_object(
         'generation_id', NEW.generation_id, 'subscription_id', NEW.subscription_id,
+        'job_alert_event_id', NEW.job_alert_event_id, 'kpi_alert_event_id', NEW.kpi_alert_event_id,
         'recipient_id', NEW.recipient_id, 'channel', NEW.channel, 'formats', NEW.formats,
         'provider', NEW.provider, 'provider_message_id', NEW.provider_message_id, 'attempts', NEW.attempts,
         'worker', NEW.worker, 'error', NEW.last_error, 'skip_reason', NEW.skip_reason)));
@@ -52,5 +60,5 @@ END
 $fn$;
 
 COMMENT ON FUNCTION internal.tg_report_delivery_history__audit() IS
-  'Appends each delivery status change (from, to, by whom, provider, error) to audit.delivery_events, and each outcome (report.sent, .delivered, .bounced, .complained, .delivery_failed, .delivery_skipped) to audit.events.';
+  'Appends each delivery status change (from, to, by whom, provider, error) to audit.delivery_events, and each outcome (report.sent, .delivered, .bounced, .complained, .delivery_failed, .delivery_skipped; for alerts alert.notified, ...) to audit.events.';
 REVOKE ALL ON FUNCTION internal.tg_report_delivery_history__audit() FROM PUBLIC;

@@ -11,7 +11,7 @@ DROP TRIGGER IF EXISTS report_recipients__audit__update ON reporting.report_reci
 CREATE TRIGGER report_recipients__audit__update
   AFTER UPDATE OF organization_id, recipient_id, name, email, role, preferred_channels, preferred_formats,
     timezone, webhook_url, slack_webhook_url, consent_given_at, consent_withdrawn_at, verified_at,
-    suppressed_at, suppression_reason
+    suppressed_at, suppression_reason, user_id
   ON reporting.report_recipients
   FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*)
   EXECUTE FUNCTION internal.tg_audit_change(
