@@ -3,7 +3,7 @@
 from renderer.migration_sql import run_sql, run_sql_file
 
 revision = "0023"
-down_revision = "0021"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
