@@ -78,8 +78,13 @@ def positive_seconds(text: str) -> float:
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
     from renderer import scheduler
+    from renderer.report_reader import ReportReader
 
-    return scheduler.run(settings.database_url(), once=args.once, max_seconds=args.max_seconds)
+    read_url = os.environ.get("NIGHTCAP_READ_URL")
+    reader = ReportReader(read_url, max_wait_seconds=args.read_max_wait) if read_url else None
+    return scheduler.run(
+        settings.database_url(), once=args.once, max_seconds=args.max_seconds, reader=reader
+    )
 
 
 def cmd_renderer(args: argparse.Namespace) -> int:
@@ -159,6 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=positive_seconds,
         default=50,
         help="api.work starts no run after this many seconds (default 50)",
+    )
+    sched.add_argument(
+        "--read-max-wait",
+        type=positive_seconds,
+        default=float(os.environ.get("NIGHTCAP_READ_MAX_WAIT", "5")),
+        help="with NIGHTCAP_READ_URL (a hot standby): wait at most S seconds for it to replay "
+        "up to the request before reading the report on the primary (default 5, or "
+        "NIGHTCAP_READ_MAX_WAIT)",
     )
     sched.set_defaults(func=cmd_scheduler)
     rend = sub.add_parser(

@@ -1,5 +1,5 @@
--- api.work(max_seconds): runs the due in-database jobs (aggregation, maintenance, sql) inside PostgreSQL.
-CREATE OR REPLACE FUNCTION api.work(p_max_seconds numeric DEFAULT 50)
+-- api.work(max_seconds, kinds): runs the due in-database jobs (aggregation, maintenance, sql) inside PostgreSQL.
+CREATE OR REPLACE FUNCTION api.work(p_max_seconds numeric DEFAULT 50, p_kinds text[] DEFAULT NULL)
 RETURNS TABLE (run_id bigint, job_id bigint, attempt integer, status text, error_sqlstate text, error_message text)
 LANGUAGE plpgsql
 AS $fn$
@@ -9,6 +9,7 @@ DECLARE
   v_claim    record;
   v_job      reporting.scheduled_jobs;
   v_result   jsonb;
+  v_kinds    text[] := coalesce(p_kinds, ARRAY['aggregation', 'maintenance', 'report', 'sql']);
 BEGIN
   /*
    * Called every minute by pg_cron (or `nightcap scheduler`): claims due
@@ -27,14 +28,24 @@ BEGIN
    * report run that fails for good re-issues the last good report, marked
    * stale (internal.end_attempt, whoever ran it). Returns one row per attempt: the run's new status (succeeded,
    * queued for a retry, failed) and the error, if any.
+   *
+   * p_kinds: the job types to run (NULL: all four). `nightcap scheduler`
+   * with NIGHTCAP_READ_URL passes {aggregation,maintenance,sql} and works
+   * the report runs itself, reading their snapshots on a hot standby
+   * (renderer.report_reader).
    */
   IF p_max_seconds IS NULL OR p_max_seconds <= 0 THEN
     RAISE EXCEPTION 'work: p_max_seconds must be positive, got %', p_max_seconds USING ERRCODE = '22023';
   END IF;
+  IF cardinality(v_kinds) = 0 OR EXISTS (SELECT FROM unnest(v_kinds) k
+                                          WHERE k IS NULL OR k NOT IN ('aggregation', 'maintenance', 'report', 'sql')) THEN
+    RAISE EXCEPTION 'work: unknown or no job types in %', p_kinds USING ERRCODE = '22023',
+      HINT = 'Job types are aggregation, maintenance, report and sql.';
+  END IF;
   LOOP
     EXIT WHEN clock_timestamp() >= v_deadline;
     SELECT c.* INTO v_claim
-      FROM api.claim_jobs(v_worker, ARRAY['aggregation', 'maintenance', 'report', 'sql'], 1, interval '1 day') c;
+      FROM api.claim_jobs(v_worker, v_kinds, 1, interval '1 day') c;
     EXIT WHEN v_claim.run_id IS NULL;
     SELECT * INTO STRICT v_job FROM reporting.scheduled_jobs j WHERE j.job_id = v_claim.job_id;
     run_id := v_claim.run_id;
@@ -56,6 +67,6 @@ BEGIN
 END
 $fn$;
 
-COMMENT ON FUNCTION api.work(numeric) IS
-  'Runs due aggregation, maintenance, report and sql runs inside PostgreSQL, each in its own subtransaction (a failure is recorded and retried without undoing the others), starting none after p_max_seconds. Returns each attempt with its outcome.';
-REVOKE ALL ON FUNCTION api.work(numeric) FROM PUBLIC;
+COMMENT ON FUNCTION api.work(numeric, text[]) IS
+  'Runs due aggregation, maintenance, report and sql runs (or those of p_kinds) inside PostgreSQL, each in its own subtransaction (a failure is recorded and retried without undoing the others), starting none after p_max_seconds. Returns each attempt with its outcome.';
+REVOKE ALL ON FUNCTION api.work(numeric, text[]) FROM PUBLIC;

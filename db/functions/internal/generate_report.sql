@@ -1,4 +1,4 @@
--- internal.generate_report(...): api.generate_report, with the job run that asked for it.
+-- internal.generate_report(...): api.generate_report, with the job run that asked for it (and perhaps a snapshot read on a standby).
 CREATE OR REPLACE FUNCTION internal.generate_report(
   p_template_key    text,
   p_organization_id uuid,
@@ -9,97 +9,79 @@ CREATE OR REPLACE FUNCTION internal.generate_report(
   p_priority        text,
   p_job_id          bigint,
   p_run_id          bigint,
-  p_use_cache       boolean
+  p_use_cache       boolean,
+  p_snapshot        jsonb DEFAULT NULL
 )
 RETURNS bigint
 LANGUAGE plpgsql
 AS $fn$
 DECLARE
+  v_request   jsonb;
   v_template  reporting.report_templates;
   v_venue_id  bigint;
   v_venue     venue.venues;
-  v_org       venue.organizations;
   v_formats   text[];
   v_key       text;
   v_version   bigint;
   v_hit       bigint;
   v_warnings  jsonb;
   v_empty     boolean;
-  v_section   record;
-  v_params    jsonb;
-  v_function  regprocedure;
-  v_data      jsonb;
-  v_sections  jsonb := '[]';
-  v_durations jsonb := '{}';
   v_started   timestamptz := clock_timestamp();
-  v_t0        timestamptz;
   v_snapshot  jsonb;
-  v_summary   jsonb;
+  v_read_from text;
   v_id        bigint;
 BEGIN
   /*
-   * See api.generate_report. Checks every argument before writing anything;
-   * the snapshot is built section by section from the dataset registry
-   * (never from SQL stored in a section). Scheduled runs pass p_use_cache
-   * false: a scheduled report is always generated afresh (seed 002), so it
-   * has its own row, tied to its run, for its deliveries.
+   * See api.generate_report. Checks every argument before writing anything
+   * (internal.check_report_request); the snapshot is built section by
+   * section from the dataset registry (internal.build_report_snapshot).
+   * Scheduled runs pass p_use_cache false: a scheduled report is always
+   * generated afresh (seed 002), so it has its own row, tied to its run,
+   * for its deliveries.
+   *
+   * p_snapshot: a snapshot already read for this very request by
+   * api.compute_report_snapshot, perhaps on a hot standby, and stored here
+   * on the primary instead of being computed again (api.store_report_snapshot).
+   * Its warnings decide a skip and its data_version is recorded (the data it
+   * was read from); its "read_from" says where it was read. It must be of
+   * the request and of the template version active now: 22023 when it is
+   * not the request's, 55000 when the template changed since it was read.
    */
-  IF p_template_key IS NULL OR p_organization_id IS NULL OR p_period_start IS NULL OR p_period_end IS NULL THEN
-    RAISE EXCEPTION 'generate_report needs a template key, an organization and a period, got %, %, %, %',
-      coalesce(p_template_key, 'NULL'), coalesce(p_organization_id::text, 'NULL'),
-      coalesce(p_period_start::text, 'NULL'), coalesce(p_period_end::text, 'NULL')
-      USING ERRCODE = 'null_value_not_allowed';
+  v_request := internal.check_report_request(p_template_key, p_organization_id, p_period_start, p_period_end,
+                                             p_filters, p_formats, p_priority, true);
+  p_filters := v_request -> 'filters';
+  v_venue_id := (v_request ->> 'venue_id')::bigint;
+  v_formats := ARRAY(SELECT jsonb_array_elements_text(v_request -> 'formats'));
+  SELECT * INTO STRICT v_template FROM reporting.report_templates t
+   WHERE t.template_id = (v_request ->> 'template_id')::bigint;
+  IF v_venue_id IS NOT NULL THEN
+    SELECT * INTO STRICT v_venue FROM venue.venues v
+     WHERE v.organization_id = p_organization_id AND v.venue_id = v_venue_id;
   END IF;
-  SELECT * INTO v_org FROM venue.organizations o WHERE o.organization_id = p_organization_id;
-  IF NOT FOUND THEN
-    PERFORM internal.require_organization(p_organization_id);
-  END IF;
-  IF p_period_end < p_period_start THEN
-    RAISE EXCEPTION 'the period ends (%) before it starts (%)', p_period_end, p_period_start
-      USING ERRCODE = '22023';
-  END IF;
-  IF p_period_end - p_period_start > 366 THEN
-    RAISE EXCEPTION 'a report covers at most 367 days, got % to %', p_period_start, p_period_end
-      USING ERRCODE = '22023';
-  END IF;
-  IF p_priority IS NULL OR p_priority NOT IN ('low', 'normal', 'high', 'critical') THEN
-    RAISE EXCEPTION 'unknown priority %', coalesce(p_priority, 'NULL')
-      USING ERRCODE = '22023', HINT = 'One of low, normal, high, critical.';
-  END IF;
-  p_filters := coalesce(p_filters, '{}');
-  IF jsonb_typeof(p_filters) <> 'object' OR p_filters - 'venue_id' <> '{}' THEN
-    RAISE EXCEPTION 'unknown report filters %', p_filters
-      USING ERRCODE = '22023', HINT = 'Filters: {"venue_id": <a venue of the organization>} or {}.';
-  END IF;
-  IF p_filters ? 'venue_id' THEN
-    IF jsonb_typeof(p_filters -> 'venue_id') <> 'number' OR (p_filters ->> 'venue_id') !~ '^\d+$' THEN
-      RAISE EXCEPTION 'filter venue_id must be a venue id, got %', p_filters -> 'venue_id' USING ERRCODE = '22023';
+  IF p_snapshot IS NOT NULL THEN
+    IF jsonb_typeof(p_snapshot) <> 'object'
+       OR p_snapshot -> 'report' ->> 'template_key' IS DISTINCT FROM v_template.template_key
+       OR p_snapshot -> 'organization' ->> 'id' IS DISTINCT FROM p_organization_id::text
+       OR p_snapshot -> 'period' ->> 'start' IS DISTINCT FROM p_period_start::text
+       OR p_snapshot -> 'period' ->> 'end' IS DISTINCT FROM p_period_end::text
+       OR p_snapshot -> 'filters' IS DISTINCT FROM p_filters
+       OR p_snapshot -> 'formats' IS DISTINCT FROM to_jsonb(v_formats)
+       OR jsonb_typeof(p_snapshot -> 'warnings') IS DISTINCT FROM 'array'
+       OR jsonb_typeof(p_snapshot -> 'data_version') IS DISTINCT FROM 'number' THEN
+      RAISE EXCEPTION 'the snapshot given is not one of this request (% of organization %, % to %, filters %, formats %)',
+        p_template_key, p_organization_id, p_period_start, p_period_end, p_filters, v_formats
+        USING ERRCODE = '22023', HINT = 'Store what api.compute_report_snapshot returned for the same arguments.';
     END IF;
-    v_venue_id := (p_filters ->> 'venue_id')::bigint;
-    SELECT * INTO v_venue FROM venue.venues v WHERE v.organization_id = p_organization_id AND v.venue_id = v_venue_id;
-    IF NOT FOUND THEN
-      RAISE EXCEPTION 'organization % has no venue %', p_organization_id, v_venue_id USING ERRCODE = 'P0002';
+    IF (p_snapshot -> 'report' ->> 'version')::integer IS DISTINCT FROM v_template.version THEN
+      RAISE EXCEPTION 'the snapshot was read from version % of template %, but version % is active now',
+        p_snapshot -> 'report' ->> 'version', p_template_key, v_template.version
+        USING ERRCODE = '55000', HINT = 'Read the snapshot again.';
+    END IF;
+    v_read_from := p_snapshot -> 'read_from' ->> 'source';
+    IF v_read_from IS NOT NULL AND v_read_from NOT IN ('primary', 'standby') THEN
+      RAISE EXCEPTION 'read_from.source must be primary or standby, got %', v_read_from USING ERRCODE = '22023';
     END IF;
   END IF;
-
-  PERFORM internal.ensure_report_templates(p_organization_id);
-  SELECT * INTO v_template
-    FROM reporting.report_templates t
-   WHERE t.organization_id = p_organization_id AND t.template_key = p_template_key AND t.status = 'active';
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'organization % has no active report template %', p_organization_id, p_template_key
-      USING ERRCODE = 'P0002',
-            HINT = (SELECT 'Templates: ' || string_agg(t.template_key, ', ' ORDER BY t.template_key)
-                      FROM reporting.report_templates t
-                     WHERE t.organization_id = p_organization_id AND t.status = 'active');
-  END IF;
-  v_formats := coalesce(p_formats, v_template.formats);
-  IF cardinality(v_formats) = 0 OR NOT v_formats <@ v_template.formats THEN
-    RAISE EXCEPTION 'template % cannot be rendered as %', p_template_key,
-      coalesce(array_to_string(ARRAY(SELECT f FROM unnest(v_formats) f WHERE f IS NULL OR f <> ALL (v_template.formats)), ', ', 'NULL'), 'nothing')
-      USING ERRCODE = '22023', HINT = format('Its formats: %s.', array_to_string(v_template.formats, ', '));
-  END IF;
-  v_formats := ARRAY(SELECT DISTINCT f FROM unnest(v_formats) f ORDER BY f);
 
   -- The same request: same version, scope, period and formats. Serialised,
   -- so two identical requests at once give one snapshot and one cache hit.
@@ -127,103 +109,55 @@ BEGIN
       RETURN v_hit;
     END IF;
   END IF;
+  IF p_snapshot IS NOT NULL THEN
+    v_version := (p_snapshot ->> 'data_version')::bigint;
+    v_warnings := p_snapshot -> 'warnings';
+  ELSE
+    v_warnings := internal.report_warnings(p_organization_id, v_venue_id, p_period_start, p_period_end);
+  END IF;
 
-  v_warnings := internal.report_warnings(p_organization_id, v_venue_id, p_period_start, p_period_end);
   v_empty := v_warnings @> '[{"code": "empty"}]';
   IF v_empty AND v_template.skip_when_empty THEN
     INSERT INTO reporting.report_generation_history AS h
            (organization_id, template_id, template_key, template_version, venue_id, filters, period_start,
             period_end, timezone, formats, priority, status, request_key, data_version, job_id, run_id,
-            warnings, skip_reason, requested_by, generation_ms)
+            warnings, skip_reason, requested_by, generation_ms, read_from)
     VALUES (p_organization_id, v_template.template_id, v_template.template_key, v_template.version, v_venue_id,
             p_filters, p_period_start, p_period_end, coalesce(v_venue.timezone, v_template.schedule_timezone),
             v_formats, p_priority, 'skipped', v_key, v_version, p_job_id, p_run_id, v_warnings,
             format('no trading from %s to %s, and template %s is skipped when empty',
                    p_period_start, p_period_end, p_template_key),
             internal.current_actor(),
-            round((extract(epoch FROM clock_timestamp() - v_started) * 1000)::numeric, 3))
+            coalesce((p_snapshot -> 'durations_ms' ->> 'total')::numeric,
+                     round((extract(epoch FROM clock_timestamp() - v_started) * 1000)::numeric, 3)),
+            v_read_from)
     RETURNING h.generation_id INTO v_id;
     RETURN v_id;
   END IF;
 
-  -- Datasets that name customers tag their rows with the pseudonymous key
-  -- (internal.dataset_top_customers), which needs the organization's salt.
-  PERFORM internal.organization_salt(p_organization_id);
-  FOR v_section IN
-    SELECT s.*, d.function_name
-      FROM reporting.report_sections s
-      JOIN internal.report_datasets() d ON d.dataset = s.dataset
-     WHERE s.organization_id = p_organization_id AND s.template_id = v_template.template_id
-     ORDER BY s.position
-  LOOP
-    v_params := internal.check_query_config(v_section.section_type, v_section.query_config);
-    v_function := to_regprocedure(v_section.function_name || '(uuid, bigint, date, date, jsonb)');
-    IF v_function IS NULL THEN
-      RAISE EXCEPTION 'dataset % has no function %', v_section.dataset, v_section.function_name
-        USING ERRCODE = '42883';
-    END IF;
-    v_t0 := clock_timestamp();
-    EXECUTE format('SELECT %s($1, $2, $3, $4, $5)', v_function::regproc)
-       INTO v_data USING p_organization_id, v_venue_id, p_period_start, p_period_end, v_params;
-    v_durations := v_durations || jsonb_build_object(
-      v_section.section_key, round((extract(epoch FROM clock_timestamp() - v_t0) * 1000)::numeric, 3));
-    v_sections := v_sections || jsonb_build_array(jsonb_build_object(
-      'position', v_section.position, 'key', v_section.section_key, 'title', v_section.title,
-      'type', v_section.section_type, 'dataset', v_section.dataset, 'parameters', v_params,
-      'display', v_section.display_config, 'data', coalesce(v_data, '{}')));
-  END LOOP;
-
-  SELECT jsonb_build_object(
-           'gross_revenue', coalesce(sum(a.gross_revenue), 0), 'refunds', coalesce(sum(a.refunds), 0),
-           'net_revenue', coalesce(sum(a.net_revenue), 0), 'deposits', coalesce(sum(a.deposits), 0),
-           'bookings_total', coalesce(sum(a.bookings_total), 0),
-           'bookings_no_show', coalesce(sum(a.bookings_no_show), 0),
-           'covers', coalesce(sum(a.covers), 0), 'check_ins', coalesce(sum(a.check_ins), 0),
-           'peak_occupancy', coalesce(max(a.peak_occupancy), 0),
-           'trading_days', count(DISTINCT a.business_date)
-                             FILTER (WHERE a.bookings_total > 0 OR a.gross_revenue > 0 OR a.check_ins > 0),
-           'currency', v_org.currency,
-           'headline', (SELECT s -> 'data' ->> 'headline' FROM jsonb_array_elements(v_sections) s
-                         WHERE s -> 'data' ? 'headline' LIMIT 1))
-    INTO v_summary
-    FROM reporting.daily_aggregations a
-   WHERE a.organization_id = p_organization_id AND a.business_date BETWEEN p_period_start AND p_period_end
-     AND (v_venue_id IS NULL OR a.venue_id = v_venue_id);
-
-  v_snapshot := jsonb_build_object(
-    'report', jsonb_build_object('template_key', v_template.template_key, 'version', v_template.version,
-                                 'name', v_template.name, 'type', v_template.report_type,
-                                 'description', v_template.description),
-    'organization', jsonb_build_object('id', v_org.organization_id, 'name', v_org.name, 'currency', v_org.currency),
-    'venues', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                        'id', v.venue_id, 'name', v.name, 'timezone', v.timezone, 'brand_colour', v.brand_colour,
-                        'capacity', v.capacity, 'trading_day_starts', v.trading_day_starts) ORDER BY v.venue_id), '[]')
-                 FROM venue.venues v
-                WHERE v.organization_id = p_organization_id AND (v_venue_id IS NULL OR v.venue_id = v_venue_id)),
-    'filters', p_filters,
-    'period', jsonb_build_object('start', p_period_start, 'end', p_period_end, 'kind', v_template.period_kind,
-                                 'days', p_period_end - p_period_start + 1),
-    'timezone', coalesce(v_venue.timezone, v_template.schedule_timezone),
-    'formats', to_jsonb(v_formats),
-    'generated_at', clock_timestamp(),
-    'data_version', v_version,
-    'warnings', v_warnings,
-    'summary', v_summary,
-    'sections', v_sections,
-    'durations_ms', v_durations || jsonb_build_object(
-      'total', round((extract(epoch FROM clock_timestamp() - v_started) * 1000)::numeric, 3)));
+  IF p_snapshot IS NOT NULL THEN
+    v_snapshot := p_snapshot;
+  ELSE
+    -- Datasets that name customers tag their rows with the pseudonymous key
+    -- (internal.dataset_top_customers), which needs the organization's salt.
+    PERFORM internal.organization_salt(p_organization_id);
+    v_snapshot := internal.build_report_snapshot(v_template.template_id, p_organization_id, v_venue_id,
+                                                 p_period_start, p_period_end, p_filters, v_formats,
+                                                 v_version, v_warnings, v_started);
+  END IF;
 
   INSERT INTO reporting.report_generation_history AS h
          (organization_id, template_id, template_key, template_version, venue_id, filters, period_start,
           period_end, timezone, formats, priority, status, request_key, data_version, job_id, run_id,
-          snapshot, summary, warnings, data_rows, snapshot_bytes, requested_by, data_ready_at, generation_ms)
+          snapshot, summary, warnings, data_rows, snapshot_bytes, requested_by, data_ready_at, generation_ms,
+          read_from)
   VALUES (p_organization_id, v_template.template_id, v_template.template_key, v_template.version, v_venue_id,
           p_filters, p_period_start, p_period_end, v_snapshot ->> 'timezone', v_formats, p_priority,
-          'data_ready', v_key, v_version, p_job_id, p_run_id, v_snapshot, v_summary, v_warnings,
+          'data_ready', v_key, v_version, p_job_id, p_run_id, v_snapshot, v_snapshot -> 'summary', v_warnings,
           (SELECT coalesce(sum(jsonb_array_length(s -> 'data' -> 'rows')), 0)
-             FROM jsonb_array_elements(v_sections) s WHERE jsonb_typeof(s -> 'data' -> 'rows') = 'array'),
+             FROM jsonb_array_elements(v_snapshot -> 'sections') s WHERE jsonb_typeof(s -> 'data' -> 'rows') = 'array'),
           octet_length(v_snapshot::text), internal.current_actor(), clock_timestamp(),
-          (v_snapshot -> 'durations_ms' ->> 'total')::numeric)
+          (v_snapshot -> 'durations_ms' ->> 'total')::numeric, v_read_from)
   RETURNING h.generation_id INTO v_id;
   -- One wake-up per transaction, however many reports it made (equal payloads fold).
   PERFORM pg_notify('nightcap_reports', 'data_ready');
@@ -231,6 +165,6 @@ BEGIN
 END
 $fn$;
 
-COMMENT ON FUNCTION internal.generate_report(text, uuid, date, date, jsonb, text[], text, bigint, bigint, boolean) IS
-  'api.generate_report with the job and run that asked for it (recorded in the history row).';
-REVOKE ALL ON FUNCTION internal.generate_report(text, uuid, date, date, jsonb, text[], text, bigint, bigint, boolean) FROM PUBLIC;
+COMMENT ON FUNCTION internal.generate_report(text, uuid, date, date, jsonb, text[], text, bigint, bigint, boolean, jsonb) IS
+  'api.generate_report with the job and run that asked for it (recorded in the history row), storing a snapshot already read (perhaps on a hot standby) when one is given.';
+REVOKE ALL ON FUNCTION internal.generate_report(text, uuid, date, date, jsonb, text[], text, bigint, bigint, boolean, jsonb) FROM PUBLIC;

@@ -4,8 +4,7 @@ RETURNS bigint
 LANGUAGE plpgsql
 AS $fn$
 DECLARE
-  v_run_id bigint;
-  v_count  bigint;
+  v_count bigint;
 BEGIN
   /*
    * For a job with payload {"task": "generate_report", "template_key",
@@ -17,32 +16,16 @@ BEGIN
    * Friday night, even when it runs late. The subscriptions the job serves learn
    * their next delivery. Scheduled reports never come from the cache: each
    * run has its own row (generated, or skipped) for its deliveries. Returns
-   * how many reports it generated.
+   * how many reports it generated. `nightcap scheduler` with NIGHTCAP_READ_URL
+   * runs the same requests (internal.report_run_requests) reading on a
+   * standby instead (api.report_run_requests, api.complete_report_run).
    */
-  SELECT r.run_id INTO v_run_id
-    FROM reporting.job_runs r WHERE r.job_id = p_job.job_id AND r.scheduled_for = p_scheduled_for;
-
   SELECT count(internal.generate_report(
-           t.template_key, t.organization_id, p.period_start, p.period_end,
-           coalesce(p_job.payload -> 'filters', '{}'), NULL, p_job.priority, p_job.job_id, v_run_id, false))
+           q.template_key, q.organization_id, q.period_start, q.period_end, q.filters, NULL, q.priority,
+           q.job_id, q.run_id, false))
     INTO v_count
-    FROM reporting.report_templates t
-   CROSS JOIN LATERAL internal.report_job_period(t.organization_id, t.period_kind, p_scheduled_for,
-                                                 p_job.payload -> 'filters') p
-   WHERE t.template_key = p_job.payload ->> 'template_key' AND t.status = 'active'
-     AND (p_job.organization_id IS NULL OR t.organization_id = p_job.organization_id);
-  IF v_count = 0 AND p_job.organization_id IS NOT NULL THEN
-    RAISE EXCEPTION 'organization % has no active report template %', p_job.organization_id,
-      p_job.payload ->> 'template_key' USING ERRCODE = 'P0002';
-  END IF;
-
-  PERFORM set_config('nightcap.syncing_report_jobs', 'on', true);  -- not a change to sync
-  UPDATE reporting.report_subscriptions s
-     SET next_delivery_at = j.next_run_at
-    FROM reporting.scheduled_jobs j
-   WHERE j.job_id = p_job.job_id AND s.job_id = p_job.job_id
-     AND s.next_delivery_at IS DISTINCT FROM j.next_run_at;
-  PERFORM set_config('nightcap.syncing_report_jobs', 'off', true);
+    FROM internal.report_run_requests(p_job, p_scheduled_for) q;
+  PERFORM internal.sync_report_subscriptions(p_job.job_id);
   RETURN v_count;
 END
 $fn$;
