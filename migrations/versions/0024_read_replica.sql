@@ -1,4 +1,4 @@
--- 0025: report snapshots may be read on a hot standby (NIGHTCAP_READ_URL,
+-- 0024: report snapshots may be read on a hot standby (NIGHTCAP_READ_URL,
 -- renderer.report_reader) and stored on the primary.
 --
 -- Where a generation's data was read: 'standby', or 'primary' when the

@@ -2,8 +2,8 @@
 
 from renderer.migration_sql import run_sql, run_sql_file
 
-revision = "0025"
-down_revision = "0022"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
