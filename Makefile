@@ -52,6 +52,8 @@ bench: setup $(VENV)/.bench-installed
 	@$(BIN)/python -m bench.live_kpis --runs 50
 	@$(BIN)/python -m bench.render_html_pdf --runs 20
 	@$(BIN)/python -m bench.renderer --reports 1000 --samples 100
+	@# 1,000 reports due in one minute, through tick, snapshot, render and SMTP, in a database of its own.
+	@$(BIN)/python -m bench.load --reports 1000 --organizations 10
 
 db-down:
 	@$(BIN)/nightcap db down
