@@ -549,6 +549,8 @@ def run(url: str, opts: LoadOptions, out: Path, say: Callable[[str], None] = pri
         "peak_total_mb": None if memory.peak_kb is None else memory.peak_kb / KIB,
     }
     figures["setup_s"] = plan.setup_s
+    # The machine is shared: how busy it was over the run (1, 5 and 15 minutes).
+    figures["load_average"] = os.getloadavg()
     return Outcome(figures, proof, plan)
 
 

@@ -53,7 +53,7 @@ GENERATE = (
 def daemon(
     url: str, out: str, *args: str, env: dict | None = None, log: IO | None = None
 ) -> subprocess.Popen:
-    """`nightcap renderer ARGS` storing under `out`; `env` on top of ours, its JSON log to `log`."""
+    """`nightcap renderer ARGS` storing under `out`, with `env` (else ours), logging to `log`."""
     return subprocess.Popen(
         [sys.executable, "-m", "renderer.cli", "renderer", *args],
         env={
