@@ -539,6 +539,7 @@ def run(url: str, opts: LoadOptions, out: Path, say: Callable[[str], None] = pri
     if exits != [0] * len(procs):
         raise LoadFailure(f"the renderers exited with {exits}")
     figures = measure(plan, tick_at, reports, deliveries, read(url, plan, RENDER_ATTEMPTS))
+    # With any system job (hourly aggregation...) that fell due by the tick: it runs too.
     figures["api_work_attempts"] = dict(workers.attempts)
     figures["memory"] = {
         "daemon_peak_rss_mb": [None if k is None else k / KIB for k in peaks],

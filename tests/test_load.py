@@ -36,7 +36,9 @@ def test_thirty_reports_due_at_once_are_each_delivered_exactly_once(migrated_db,
     }
     figures = outcome.figures
     assert figures["render_attempts"] == {"succeeded": 30}
-    assert figures["api_work_attempts"] == {"succeeded": 30}
+    # api.work also ran any system job (hourly aggregation...) that fell due by the tick.
+    assert set(figures["api_work_attempts"]) == {"succeeded"}
+    assert figures["api_work_attempts"]["succeeded"] >= 30
     assert sum(figures["reports_per_daemon"].values()) == 30
     assert 0 < figures["time_to_first_delivery_s"] <= figures["time_to_last_delivery_s"]
 
