@@ -2,7 +2,7 @@
 
 import psycopg
 
-GENERATE = "SELECT api.generate_demo_data(%s, %s, %s, %s, '2026-06-30') AS counts"
+GENERATE = "SELECT api.generate_demo_data(%s, %s, %s, %s, %s) AS counts"
 
 
 def create_clubs(conn: psycopg.Connection, name: str, slug: str, venues: int) -> str:
@@ -15,6 +15,13 @@ def create_clubs(conn: psycopg.Connection, name: str, slug: str, venues: int) ->
     return org
 
 
-def generate(conn: psycopg.Connection, org: str, days: int, per_night: int, seed: int) -> dict:
-    """The organization's history up to 2026-06-30; the generator's counts."""
-    return conn.execute(GENERATE, (org, days, per_night, seed)).fetchone()["counts"]
+def generate(
+    conn: psycopg.Connection,
+    org: str,
+    days: int,
+    per_night: int,
+    seed: int,
+    until: str | None = "2026-06-30",
+) -> dict:
+    """The organization's history up to `until` (None: yesterday); the generator's counts."""
+    return conn.execute(GENERATE, (org, days, per_night, seed, until)).fetchone()["counts"]

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import IO
 
 import psycopg
 from psycopg.rows import dict_row
@@ -48,12 +49,19 @@ GENERATE = (
 )
 
 
-def daemon(url: str, out: str, *args: str) -> subprocess.Popen:
+def daemon(
+    url: str, out: str, *args: str, env: dict | None = None, log: IO | None = None
+) -> subprocess.Popen:
+    """`nightcap renderer ARGS` storing under `out`, with `env` (else ours), logging to `log`."""
     return subprocess.Popen(
         [sys.executable, "-m", "renderer.cli", "renderer", *args],
-        env={**os.environ, "DATABASE_URL": url, "NIGHTCAP_STORAGE_DIR": out},
+        env={
+            **(os.environ if env is None else env),
+            "DATABASE_URL": url,
+            "NIGHTCAP_STORAGE_DIR": out,
+        },
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL if log is None else log,
     )
 
 

@@ -49,6 +49,13 @@ STEPS: tuple[tuple[str, list[str], list[str]], ...] = (
         ["--reports", "40", "--samples", "20"],
     ),
     ("bench.live_kpis", ["--runs", "50"], ["--runs", "5"]),
+    # 1,000 reports due in one minute, through tick, snapshot, render and SMTP,
+    # in a database of its own.
+    (
+        "bench.load",
+        ["--reports", "1000", "--organizations", "10"],
+        ["--reports", "30", "--organizations", "3"],
+    ),
 )
 
 
