@@ -3,7 +3,7 @@
 -- admin; each has a venue, a customer, a booking, a payment, staff with
 -- shifts and a report. Expected counts are the rows written below.
 BEGIN;
-SELECT plan(80);
+SELECT plan(81);
 
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
   ('00000000-0000-4000-8000-0000000a0001', 'Org A', 'tenancy-a'),
@@ -103,6 +103,16 @@ SELECT is(
   NULL, 'nightcap_owner owns every table, view and sequence');
 SELECT is(
   (SELECT rolcanlogin FROM pg_roles WHERE rolname = 'nightcap_owner'), false, 'the owner role cannot log in');
+
+-- A parallel-unsafe function in a policy would turn parallel query off for
+-- every query that reads the table, even the owner's, whose policy is `true`
+-- (the planner checks parallel safety before it folds the policy away).
+SELECT is(
+  (SELECT array_agg(DISTINCT p.oid::regprocedure::text)
+     FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
+    WHERE d.classid = 'pg_policy'::regclass AND d.refclassid = 'pg_proc'::regclass
+      AND p.proparallel <> 's'),
+  NULL, 'every function a policy calls is PARALLEL SAFE');
 
 SELECT policies_are('venue', 'bookings', ARRAY['owner_all', 'members_read', 'members_write'],
   'venue.bookings: the owner, members reading, admins writing');

@@ -3,6 +3,7 @@ CREATE OR REPLACE FUNCTION internal.current_user_id()
 RETURNS uuid
 LANGUAGE sql
 STABLE
+PARALLEL SAFE
 AS $fn$
   /*
    * Supabase / PostgREST: the JWT subject, through auth.uid() (Supabase's own,
@@ -11,6 +12,8 @@ AS $fn$
    * set_config(..., true) inside its transaction, so a pooler in transaction
    * mode never carries it into another client's transaction. NULL: nobody
    * signed in, and the policies grant nothing.
+   *
+   * PARALLEL SAFE because the policies call it: see internal.member_organizations.
    */
   SELECT coalesce(auth.uid(), nullif(current_setting('nightcap.user_id', true), '')::uuid)
 $fn$;

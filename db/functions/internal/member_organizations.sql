@@ -3,6 +3,7 @@ CREATE OR REPLACE FUNCTION internal.member_organizations(p_roles text[])
 RETURNS uuid[]
 LANGUAGE sql
 STABLE
+PARALLEL SAFE
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $fn$
@@ -16,6 +17,13 @@ AS $fn$
    *   organization_id = ANY ((SELECT internal.member_organizations(...))::uuid[])
    * which PostgreSQL evaluates once per statement (an InitPlan), not once per
    * row; the cast keeps ANY from reading the parentheses as a sub-select.
+   *
+   * PARALLEL SAFE, and it must stay so: the planner decides whether a query
+   * may use parallel workers before it folds the owner's `true` policy away,
+   * and one parallel-unsafe function in any policy of any table the query
+   * reads turns parallel query off for the whole query (the daily rollup over
+   * 7.7M payments went from 0.6 s to 2.1 s). It only reads a table and
+   * settings, which parallel workers share with their leader.
    */
   SELECT coalesce(array_agg(m.organization_id), '{}')
     FROM venue.memberships m
