@@ -397,18 +397,18 @@ class Dashboard:
         with as_user(self.database_url, user) as (conn, viewer):
             if viewer is None or not viewer.may_see("live"):
                 return None
-            venue = conn.execute(
-                "SELECT timezone FROM venue.venues WHERE venue_id = %s", (venue_id,)
-            ).fetchone()
-            if venue is None:
-                return None
-            kpis = conn.execute(load("dashboard_live"), {"venue_id": venue_id}).fetchone()["kpis"]
+            try:
+                with conn.transaction():  # a savepoint: the refusal leaves the rest usable
+                    row = conn.execute(load("dashboard_live"), {"venue_id": venue_id}).fetchone()
+                kpis = row["kpis"]
+            except psycopg.errors.NoDataFound:
+                return None  # a venue the user's policies do not show
         fragment = render(
             "live_cards.html.j2", cards=live_view.cards(kpis), hours=live_view.hours(kpis)
         )
         message = {
             "html": fragment.decode("utf-8"),
-            "as_of": _when(datetime.now().astimezone(), venue["timezone"]),
+            "as_of": _when(datetime.now().astimezone(), kpis["timezone"]),
         }
         return f"data: {json.dumps(message)}\n\n".encode()
 
@@ -443,6 +443,7 @@ class Dashboard:
         handler.send_header("Connection", "close")
         handler.end_headers()
         log("dashboard_stream_opened", user_id=user, venue_id=venue_id)
+        why = "server stopping"
         try:
             handler.wfile.write(b"retry: 2000\n\n" + first)
             handler.wfile.flush()
@@ -461,13 +462,15 @@ class Dashboard:
                         break
                 event = self.live_event(user, venue_id)
                 if event is None:
+                    why = "no longer allowed"
                     break
                 handler.wfile.write(event)
                 handler.wfile.flush()
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
-            pass  # the browser went away
+            why = "the browser went away"
         except psycopg.Error as exc:
+            why = "database error"
             log("dashboard_stream_failed", venue_id=venue_id, error=str(exc).strip())
         finally:
             self.hub.unsubscribe(channel, inbox)
-            log("dashboard_stream_closed", user_id=user, venue_id=venue_id)
+            log("dashboard_stream_closed", user_id=user, venue_id=venue_id, reason=why)

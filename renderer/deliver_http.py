@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from renderer import signed_links
-from renderer.delivery_types import Delivery
+from renderer.delivery_types import Delivery, Outcome
 
 USER_AGENT = "nightcap-delivery/1 (+scheduled reports)"
 SNIPPET_BYTES = 300
@@ -92,6 +92,31 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
             return None
         seconds = when.timestamp() - (time.time() if now is None else now)
     return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
+
+
+def common_outcome(
+    answer: HttpAnswer, now: float, details: dict, provider: str, receiver: str, limited: str
+) -> tuple[dict, Outcome | None]:
+    """What any receiver's answer means alike: the details to record (status, the start of
+    the body), and the outcome of a 2xx (sent), 429 (deferred, honouring Retry-After:
+    `limited` says who limited) or 5xx (deferred); None for the rest, which each
+    receiver reads its own way."""
+    status = answer.status
+    details = {**details, "status": status}
+    if answer.snippet:
+        details["body"] = answer.snippet
+    if 200 <= status < 300:
+        return details, Outcome("sent", provider, details=details)
+    if status == 429:
+        wait = retry_after_seconds(answer.headers.get("retry-after"), now)
+        return details, Outcome(
+            "deferred", provider, error=f"429 {limited}", retry_after_s=wait, details=details
+        )
+    if status >= 500:
+        return details, Outcome(
+            "deferred", provider, error=f"{status} from {receiver}", details=details
+        )
+    return details, None
 
 
 def report_file(delivery: Delivery) -> dict | None:

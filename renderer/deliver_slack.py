@@ -28,11 +28,11 @@ from renderer.alert_messages import slack_alert_message
 from renderer.deliver_http import (
     HttpAnswer,
     TransportError,
+    common_outcome,
     file_link,
     human_size,
     post_json,
     report_file,
-    retry_after_seconds,
 )
 from renderer.delivery_types import Delivery, Outcome
 from renderer.formatting import format_timestamp
@@ -116,23 +116,12 @@ def post_message(
 
 def classify(answer: HttpAnswer, now: float, details: dict) -> Outcome:
     """Slack's answer as an outcome for api.record_delivery."""
+    details, outcome = common_outcome(
+        answer, now, details, PROVIDER, "Slack", "rate limited by Slack"
+    )
+    if outcome is not None:
+        return outcome
     status, said = answer.status, answer.snippet
-    details = {**details, "status": status}
-    if said:
-        details["body"] = said
-    if 200 <= status < 300:
-        return Outcome("sent", PROVIDER, details=details)
-    if status == 429:
-        wait = retry_after_seconds(answer.headers.get("retry-after"), now)
-        return Outcome(
-            "deferred",
-            PROVIDER,
-            error="429 rate limited by Slack",
-            retry_after_s=wait,
-            details=details,
-        )
-    if status >= 500:
-        return Outcome("deferred", PROVIDER, error=f"{status} from Slack", details=details)
     if status in (404, 410):
         return Outcome(
             "failed",

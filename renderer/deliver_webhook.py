@@ -49,10 +49,10 @@ from renderer.alert_messages import webhook_alert_payload
 from renderer.deliver_http import (
     HttpAnswer,
     TransportError,
+    common_outcome,
     file_link,
     post_json,
     report_file,
-    retry_after_seconds,
 )
 from renderer.delivery_types import Delivery, Outcome
 
@@ -185,23 +185,12 @@ def post_signed(
 
 def classify(answer: HttpAnswer, now: float, details: dict) -> Outcome:
     """A receiver's answer as an outcome for api.record_delivery."""
+    details, outcome = common_outcome(
+        answer, now, details, PROVIDER, "the webhook", "Too Many Requests from the webhook"
+    )
+    if outcome is not None:
+        return outcome
     status = answer.status
-    details = {**details, "status": status}
-    if answer.snippet:
-        details["body"] = answer.snippet
-    if 200 <= status < 300:
-        return Outcome("sent", PROVIDER, details=details)
-    if status == 429:
-        wait = retry_after_seconds(answer.headers.get("retry-after"), now)
-        return Outcome(
-            "deferred",
-            PROVIDER,
-            error="429 Too Many Requests from the webhook",
-            retry_after_s=wait,
-            details=details,
-        )
-    if status >= 500:
-        return Outcome("deferred", PROVIDER, error=f"{status} from the webhook", details=details)
     if status == 410:
         return Outcome("failed", PROVIDER, error="410 Gone: the receiver is gone", details=details)
     if 300 <= status < 400:

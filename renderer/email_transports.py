@@ -40,7 +40,6 @@ import os
 import re
 import smtplib
 import ssl
-import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -56,6 +55,7 @@ import resend.exceptions
 
 from renderer import settings
 from renderer.delivery_types import Delivery, Outcome
+from renderer.durable_files import write_atomically
 from renderer.email_message import DEFAULT_SENDER, sender_address
 
 DEFAULT_TIMEOUT_S = 20.0
@@ -527,28 +527,11 @@ class OutboxTransport:
 
     def send(self, message: EmailMessage, delivery: Delivery) -> Outcome:
         path = self.path_for(delivery)
-        tmp_name = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=self.directory, prefix=f".{path.name}.")
-            with os.fdopen(fd, "wb") as tmp:
-                tmp.write(message.as_bytes())
-                tmp.flush()
-                os.fsync(tmp.fileno())
-                os.fchmod(tmp.fileno(), 0o644)
-            os.replace(tmp_name, path)
-            tmp_name = None
-            dir_fd = os.open(self.directory, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+            write_atomically(path, message.as_bytes())
         except OSError as exc:
             return _deferred(self.name, f"outbox: cannot write {path}: {exc.strerror or exc}")
-        finally:
-            if tmp_name:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp_name)
         return Outcome(
             "sent",
             provider=self.name,

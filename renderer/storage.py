@@ -25,13 +25,13 @@ import contextlib
 import hashlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Protocol
 
 from renderer import settings
+from renderer.durable_files import fsync_directory, write_atomically
 from renderer.tabular import slugify
 
 CONTENT_TYPES = {
@@ -163,30 +163,11 @@ class LocalStorage:
 
     def put(self, key: str, data: bytes, content_type: str | None = None) -> StoredFile:
         path = self.path_for(key)
-        tmp_name = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            with os.fdopen(fd, "wb") as tmp:
-                tmp.write(data)
-                tmp.flush()
-                os.fsync(tmp.fileno())
-                os.fchmod(tmp.fileno(), 0o644)
-            os.replace(tmp_name, path)
-            tmp_name = None
-            with contextlib.suppress(FileNotFoundError):
-                self.tombstone_for(path).unlink()
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+            write_atomically(path, data, before_sync=lambda: self.remove_tombstone(path))
         except OSError as exc:
             raise StorageError(f"could not store {key}: {exc.strerror or exc}") from exc
-        finally:
-            if tmp_name:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp_name)
         return StoredFile(
             key=key,
             uri=path.as_uri(),
@@ -199,6 +180,11 @@ class LocalStorage:
     @staticmethod
     def tombstone_for(path: Path) -> Path:
         return path.with_name(f".{path.name}.gone")
+
+    def remove_tombstone(self, path: Path) -> None:
+        """A file stored again is no longer deleted."""
+        with contextlib.suppress(FileNotFoundError):
+            self.tombstone_for(path).unlink()
 
     def open(self, key: str) -> bytes:
         path = self.path_for(key)
@@ -228,11 +214,7 @@ class LocalStorage:
                 removed = True
             except FileNotFoundError:
                 removed = False
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+            fsync_directory(path.parent)
         except OSError as exc:
             raise StorageError(f"could not delete {key}: {exc.strerror or exc}") from exc
         return removed

@@ -6,8 +6,11 @@ owned by the non-superuser role `nightcap`.
 """
 
 import os
+import threading
+import time
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import psycopg
 import pytest
@@ -17,6 +20,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from renderer import settings
 from renderer.bootstrap import bootstrap
 from renderer.migrate import migrate
+from tests.http_receiver import Receiver
 
 OWNER = "nightcap"
 
@@ -75,3 +79,38 @@ def migrated_db(admin_conninfo: str, migrated_template: str) -> Iterator[str]:
         )
     yield make_conninfo(os.environ["DATABASE_URL"], dbname=name)
     drop_database(admin_conninfo, name)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state = Receiver(script=[])
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            state.requests.append((self.path, dict(self.headers.items()), body))
+            status, headers, answer = state.script.pop(0) if state.script else (200, {}, b"ok")
+            if status == 0:  # hang past the client's timeout
+                time.sleep(1.5)
+                status = 200
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    state.server = server
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    yield state
+    server.shutdown()
+    thread.join(5)
+    server.server_close()

@@ -13,9 +13,6 @@ import email.policy
 import json
 import socket
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
@@ -34,53 +31,12 @@ from renderer.deliver_webhook import (
 from renderer.email_transports import OutboxTransport
 from renderer.sender import Sender
 from renderer.storage import LocalStorage
+from tests.http_receiver import Receiver
 
 LINK_SECRET = b"a-test-link-secret-of-at-least-32-bytes"
 ORG = "00000000-0000-4000-8000-0000000a1e01"
 ADMIN = "00000000-0000-4000-8000-0000000a1ead"
 VENUE = 960001
-
-
-@dataclass
-class Receiver:
-    """A loopback webhook receiver that answers 200 and keeps what it got."""
-
-    requests: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks/alerts"
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    state = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            state.requests.append((dict(self.headers.items()), body))
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    state.server = server
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield state
-    server.shutdown()
-    thread.join(5)
-    server.server_close()
 
 
 def closed_port_url() -> str:
@@ -183,7 +139,7 @@ def test_a_raised_kpi_alert_is_emailed_and_posted_once(
     html = message.get_body(preferencelist=("html",)).get_content()
     assert subject.replace("£", "&pound;") in html or subject in html
 
-    ((headers, body),) = receiver.requests
+    ((_, headers, body),) = receiver.requests
     assert verify_webhook_signature(
         body, headers[TIMESTAMP_HEADER], headers[SIGNATURE_HEADER], webhook_secret(LINK_SECRET)
     )

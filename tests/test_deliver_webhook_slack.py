@@ -1,12 +1,9 @@
 """Webhook and Slack deliveries against real HTTP receivers on loopback (no database)."""
 
 import json
-import threading
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,6 +18,7 @@ from renderer.deliver_webhook import (
     webhook_secret,
 )
 from renderer.delivery_types import Delivery
+from tests.http_receiver import Receiver
 
 LINK_SECRET = b"a-test-link-secret-of-at-least-32-bytes"
 HOOK_SECRET = b"a-test-webhook-secret-of-32-bytes-or-more"
@@ -28,55 +26,6 @@ BASE = "https://reports.example"
 KEY_PDF = "delivery-org/daily_summary/2026-05-01/daily_summary-2026-05-01-g42.pdf"
 KEY_XLSX = "delivery-org/daily_summary/2026-05-01/daily_summary-2026-05-01-g42.xlsx"
 IDEMPOTENCY_KEY = uuid.UUID("0f8fad5b-d9cb-469f-a165-70867728950e")
-
-
-@dataclass
-class Receiver:
-    """A loopback HTTP server answering from a script: [(status, headers, body), ...]."""
-
-    script: list[tuple[int, dict[str, str], bytes]]
-    requests: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
-    server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks/reports"
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    state = Receiver(script=[])
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            state.requests.append((self.path, dict(self.headers.items()), body))
-            status, headers, answer = state.script.pop(0) if state.script else (200, {}, b"ok")
-            if status == 0:  # hang past the client's timeout
-                time.sleep(1.5)
-                status = 200
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    state.server = server
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield state
-    server.shutdown()
-    thread.join(5)
-    server.server_close()
 
 
 def delivery(destination: str, channel: str = "webhook", **report: object) -> Delivery:

@@ -179,25 +179,7 @@ INSERT INTO venue.memberships (organization_id, user_id, role) VALUES
   (pg_temp.a(), pg_temp.u('a4'), 'auditor'),
   (pg_temp.b(), pg_temp.u('b2'), 'manager');
 
--- as_user(role, user, sql): the first column of the first row of sql run as
--- that database role with that user signed in, or 'error <SQLSTATE>'; undone after.
-CREATE FUNCTION pg_temp.as_user(p_role text, p_user text, p_sql text) RETURNS text
-LANGUAGE plpgsql AS $fn$
-DECLARE
-  v_result text;
-BEGIN
-  BEGIN
-    PERFORM set_config('nightcap.user_id', coalesce(pg_temp.u(p_user)::text, ''), true);
-    EXECUTE format('SET LOCAL SESSION AUTHORIZATION %I', p_role);
-    EXECUTE p_sql INTO v_result;
-    RAISE EXCEPTION USING ERRCODE = 'NCTST', MESSAGE = coalesce(v_result, '<null>');
-  EXCEPTION
-    WHEN SQLSTATE 'NCTST' THEN v_result := SQLERRM;
-    WHEN OTHERS THEN v_result := 'error ' || SQLSTATE;
-  END;
-  RETURN v_result;
-END
-$fn$;
+\ir include/as_user.psql
 
 SELECT is(pg_temp.as_user('nightcap_manager', 'a2',
   $$SELECT api.live_kpis(770001, '2026-01-16 23:40+00') #>> '{occupancy,people_inside}'$$), '25',

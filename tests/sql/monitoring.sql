@@ -283,23 +283,7 @@ INSERT INTO venue.memberships (organization_id, user_id, role) VALUES
   (pg_temp.a(), pg_temp.u('a4'), 'auditor'),
   (pg_temp.a(), pg_temp.u('a3'), 'staff'),
   (pg_temp.b(), pg_temp.u('b2'), 'manager');
-CREATE FUNCTION pg_temp.as_user(p_role text, p_user text, p_sql text) RETURNS text
-LANGUAGE plpgsql AS $fn$
-DECLARE
-  v_result text;
-BEGIN
-  BEGIN
-    PERFORM set_config('nightcap.user_id', coalesce(pg_temp.u(p_user)::text, ''), true);
-    EXECUTE format('SET LOCAL SESSION AUTHORIZATION %I', p_role);
-    EXECUTE p_sql INTO v_result;
-    RAISE EXCEPTION USING ERRCODE = 'NCTST', MESSAGE = coalesce(v_result, '<null>');
-  EXCEPTION
-    WHEN SQLSTATE 'NCTST' THEN v_result := SQLERRM;
-    WHEN OTHERS THEN v_result := 'error ' || SQLSTATE;
-  END;
-  RETURN v_result;
-END
-$fn$;
+\ir include/as_user.psql
 GRANT EXECUTE ON FUNCTION pg_temp.u(text), pg_temp.a(), pg_temp.b()
   TO nightcap_admin, nightcap_manager, nightcap_staff, nightcap_auditor;
 

@@ -49,34 +49,7 @@ SELECT internal.audit_event(pg_temp.b(), 'organization.updated', 'organization',
 SELECT api.generate_report('daily_summary', pg_temp.a(), '2026-05-01', '2026-05-01') IS NOT NULL AS a_report \gset
 SELECT api.generate_report('daily_summary', pg_temp.b(), '2026-05-01', '2026-05-01') IS NOT NULL AS b_report \gset
 
--- as_user(role, user, sql): the first column of the first row of sql (or,
--- for a write, its row count) run in a session of that database role with
--- that user signed in, or 'error <SQLSTATE>'. Everything it did is undone,
--- so every check starts from the rows above.
-CREATE FUNCTION pg_temp.as_user(p_role text, p_user text, p_sql text) RETURNS text
-LANGUAGE plpgsql AS $fn$
-DECLARE
-  v_result text;
-  v_rows   bigint;
-BEGIN
-  BEGIN
-    PERFORM set_config('nightcap.user_id', coalesce(pg_temp.u(p_user)::text, ''), true);
-    EXECUTE format('SET LOCAL SESSION AUTHORIZATION %I', p_role);
-    IF p_sql ~* '^\s*(insert|update|delete)' THEN
-      EXECUTE p_sql;
-      GET DIAGNOSTICS v_rows = ROW_COUNT;
-      v_result := v_rows::text;
-    ELSE
-      EXECUTE p_sql INTO v_result;
-    END IF;
-    RAISE EXCEPTION USING ERRCODE = 'NCTST', MESSAGE = coalesce(v_result, '<null>');
-  EXCEPTION
-    WHEN SQLSTATE 'NCTST' THEN v_result := SQLERRM;
-    WHEN OTHERS THEN v_result := 'error ' || SQLSTATE;
-  END;
-  RETURN v_result;
-END
-$fn$;
+\ir include/as_user.psql
 GRANT EXECUTE ON FUNCTION pg_temp.u(text), pg_temp.a(), pg_temp.b()
   TO nightcap_admin, nightcap_manager, nightcap_staff, nightcap_auditor, nightcap_renderer;
 

@@ -5,7 +5,7 @@ LANGUAGE plpgsql
 VOLATILE
 AS $fn$
 DECLARE
-  v_schemas constant text[] := ARRAY['venue', 'reporting', 'api', 'internal', 'audit', 'auth'];
+  v_schemas constant text[] := internal.own_schemas();
   v_obj     record;
   v_count   integer := 0;
 BEGIN
