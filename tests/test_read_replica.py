@@ -125,7 +125,7 @@ class Standby:
 
     def wait_for_replay(self, primary_url: str, dbname: str, timeout: float = 20) -> None:
         with psycopg.connect(primary_url, autocommit=True) as primary:
-            lsn = primary.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]
+            lsn = primary.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
         deadline = time.monotonic() + timeout
         while True:
             with contextlib.suppress(psycopg.OperationalError):
