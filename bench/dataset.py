@@ -3,7 +3,7 @@
 Built once with api.generate_demo_data into its own database (`nightcap_bench`
 on the local cluster, or NIGHTCAP_BENCH_URL) and reused while it exists, then
 aggregated. Sizes are settable; the default gives about 2M bookings and 7.6M
-payments.
+payments. The organizations are generated two at a time (--connections).
 
     .venv/bin/python bench/dataset.py [--organizations 5] [--venues 10] [--days 365]
 """
@@ -11,6 +11,7 @@ payments.
 import argparse
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 
@@ -34,23 +35,36 @@ def bench_url() -> str:
     return url
 
 
-def build(url: str, organizations: int, venues: int, days: int, per_night: int) -> None:
+def build_organization(url: str, o: int, venues: int, days: int, per_night: int) -> None:
+    """Organization number `o` (slug bench-<o>), unless it is already there."""
+    slug = f"bench-{o}"
+    with db.connect(url) as conn:
+        if conn.execute("SELECT 1 FROM venue.organizations WHERE slug = %s", (slug,)).fetchone():
+            return
+        started = time.perf_counter()
+        org = create_clubs(conn, f"Bench Leisure {o}", slug, venues)
+        counts = generate(conn, org, days, per_night, o)
+        conn.commit()
+    print(
+        f"organization {o}: {counts['bookings']:,} bookings,"
+        f" {counts['payments']:,} payments in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+
+
+def build(
+    url: str, organizations: int, venues: int, days: int, per_night: int, connections: int
+) -> None:
+    # One organization per call and per connection: each load is one backend
+    # on one core, so `connections` of them side by side use the machine.
+    with ThreadPoolExecutor(connections) as pool:
+        loads = [
+            pool.submit(build_organization, url, o, venues, days, per_night)
+            for o in range(1, organizations + 1)
+        ]
+        for load in loads:
+            load.result()
     with db.connect(url, autocommit=True) as conn:
-        for o in range(1, organizations + 1):
-            slug = f"bench-{o}"
-            if conn.execute(
-                "SELECT 1 FROM venue.organizations WHERE slug = %s", (slug,)
-            ).fetchone():
-                continue
-            started = time.perf_counter()
-            with conn.transaction():
-                org = create_clubs(conn, f"Bench Leisure {o}", slug, venues)
-                counts = generate(conn, org, days, per_night, o)
-            print(
-                f"organization {o}: {counts['bookings']:,} bookings,"
-                f" {counts['payments']:,} payments in {time.perf_counter() - started:.0f} s",
-                flush=True,
-            )
         started = time.perf_counter()
         conn.execute("SELECT api.process_hourly_aggregations()")
         conn.execute(
@@ -67,9 +81,17 @@ def main() -> None:
     parser.add_argument("--venues", type=int, default=10)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--bookings-per-night", type=int, default=272)
+    parser.add_argument("--connections", type=int, default=2)
     args = parser.parse_args()
     try:
-        build(bench_url(), args.organizations, args.venues, args.days, args.bookings_per_night)
+        build(
+            bench_url(),
+            args.organizations,
+            args.venues,
+            args.days,
+            args.bookings_per_night,
+            args.connections,
+        )
     except psycopg.Error as exc:
         raise SystemExit(f"bench dataset: {exc}") from exc
 

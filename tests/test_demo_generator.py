@@ -71,6 +71,27 @@ def test_a_second_organization_leaves_the_first_untouched(migrated_db):
         assert crossed == 0
 
 
+def test_two_organizations_generate_side_by_side_without_waiting(migrated_db):
+    """A load open on one connection does not hold up another organization's load."""
+    with (
+        psycopg.connect(migrated_db, autocommit=True) as setup,
+        psycopg.connect(migrated_db) as first_conn,
+        psycopg.connect(migrated_db) as second_conn,
+    ):
+        first, second = new_club(setup, "side-a"), new_club(setup, "side-b")
+        first_conn.execute("SELECT api.generate_demo_data(%s, 14, 20, 3, '2026-06-14')", (first,))
+        # The first load's transaction is still open. The second must not wait
+        # for it: a lock it would wait on (ANALYZE's, say) fails in 2 s instead.
+        second_conn.execute("SET lock_timeout = '2s'")
+        counts = second_conn.execute(
+            "SELECT api.generate_demo_data(%s, 14, 20, 3, '2026-06-14')", (second,)
+        ).fetchone()[0]
+        second_conn.commit()
+        first_conn.commit()
+        assert counts["events"] == 6  # two weeks of Thursday, Friday, Saturday
+        assert fingerprint(setup, first) == fingerprint(setup, second)
+
+
 def test_demo_load_is_idempotent(migrated_db):
     with db.connect(migrated_db, autocommit=True) as conn:
         first = demo.load(conn)

@@ -24,6 +24,7 @@ DECLARE
   v_shifts    bigint;
   v_rows      bigint;
   v_first_night bigint;
+  v_messages  text;
   -- Looked up once: pg_get_serial_sequence() per row costs microseconds.
   v_event_seq    regclass := pg_get_serial_sequence('venue.events', 'event_id');
   v_booking_seq  regclass := pg_get_serial_sequence('venue.bookings', 'booking_id');
@@ -191,7 +192,14 @@ BEGIN
   -- The shifts' foreign keys and the aggregation triggers look events up one
   -- by one; planned on stale statistics (an empty table), each lookup scans
   -- every event of the night's table instead of probing its key.
-  ANALYZE venue.events;
+  -- SKIP_LOCKED: ANALYZE holds its lock to the end of the transaction, so a
+  -- plain one would make a generator of another organization, running beside
+  -- this one, wait for this whole load (and this one for it). Whoever holds
+  -- the lock is analysing the same table.
+  v_messages := current_setting('client_min_messages');
+  PERFORM set_config('client_min_messages', 'error', true);  -- not a WARNING per skipped table
+  ANALYZE (SKIP_LOCKED) venue.events;
+  PERFORM set_config('client_min_messages', v_messages, true);
 
   -- Each venue's tables and staff rosters as arrays indexed by rank + 1: the
   -- statements below pick a table or a staff member by subscript, not by
@@ -623,8 +631,12 @@ BEGIN
 
   -- Fresh statistics: planners that still think these tables are empty pick
   -- plans that make the first aggregation of the load take minutes, not seconds.
-  ANALYZE venue.events, venue.customers, venue.bookings, venue.payments, venue.check_ins,
+  -- SKIP_LOCKED for the reason above: a table another generator is analysing
+  -- is left to it and to autovacuum.
+  PERFORM set_config('client_min_messages', 'error', true);
+  ANALYZE (SKIP_LOCKED) venue.events, venue.customers, venue.bookings, venue.payments, venue.check_ins,
           venue.feedback, venue.shifts;
+  PERFORM set_config('client_min_messages', v_messages, true);
 
   DROP TABLE demo_tables, demo_staff, demo_nights, demo_kits, demo_draws, demo_customers, demo_bookings,
              demo_ahead, demo_walk_ins;
