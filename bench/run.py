@@ -50,6 +50,8 @@ STEPS: tuple[tuple[str, list[str], list[str]], ...] = (
         ["--reports", "40", "--samples", "20"],
     ),
     ("bench.live_kpis", ["--runs", "50"], ["--runs", "5"]),
+    # A streaming standby of the benchmark's cluster, reports read on it.
+    ("bench.replica", ["--runs", "3"], ["--runs", "1"]),
     # 1,000 reports due in one minute, through tick, snapshot, render and SMTP,
     # in a database of its own.
     (

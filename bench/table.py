@@ -31,8 +31,9 @@ def _x(ratio: float | None) -> str:
 
 def _generator(r: dict) -> Iterator[Row]:
     g = r["generator"]
+    on = f", {g['connections']} organizations at once" if g.get("connections", 1) > 1 else ""
     yield (
-        f"generate_demo_data, {g['bookings']:,} bookings ({g['rows']:,} rows)",
+        f"generate_demo_data, {g['bookings']:,} bookings ({g['rows']:,} rows){on}",
         f"{_s(g['median_seconds'])}, {g['median_rows_per_second']:,.0f} rows/s",
         "",
         "",
@@ -184,6 +185,34 @@ def _load(r: dict) -> Iterator[Row]:
         )
 
 
+def _replica(r: dict) -> Iterator[Row]:
+    rep = r["replica"]
+    yield (
+        f"{rep['reports']} week reports read on a hot standby (all equal to the primary's)",
+        _s(rep["standby_median_seconds"]),
+        "on the primary",
+        _s(rep["primary_median_seconds"]),
+        _x(rep["primary_median_seconds"] / rep["standby_median_seconds"]),
+        "",
+    )
+    yield (
+        "  standby paused: wait, then read on the primary",
+        _s(rep["lagging_fallback_seconds"]),
+        "",
+        "",
+        "",
+        "keeps working (issue 11)",
+    )
+    yield (
+        "  standby stopped: read on the primary",
+        _s(rep["down_fallback_seconds"]),
+        "",
+        "",
+        "",
+        "keeps working (issue 11)",
+    )
+
+
 SECTIONS = {
     "generator": _generator,
     "cron": _cron,
@@ -194,6 +223,7 @@ SECTIONS = {
     "render_html_pdf": _render,
     "renderer": _renderer,
     "live_kpis": _live,
+    "replica": _replica,
     "load": _load,
 }
 

@@ -6,7 +6,7 @@ is split in three:
 
 1. on the primary, api.prepare_report_read(organization) writes what the read
    needs (the organization's system templates and analytics salt; once per
-   organization, a no-op after) and commits; then the primary's WAL insert
+   organization, a no-op after) and commits; then the primary's WAL write
    position is taken: every commit visible on the primary at that moment
    lies before it;
 2. on the standby, once pg_last_wal_replay_lsn() has reached that position,
@@ -213,3 +213,10 @@ def _with_connect_timeout(url: str, seconds: int) -> str:
     if "connect_timeout" in conninfo_to_dict(url):
         return url
     return make_conninfo(url, connect_timeout=seconds)
+
+
+def comparable_snapshot(snapshot: dict) -> dict:
+    """A snapshot without what differs between two reads of the same data."""
+    return {
+        k: v for k, v in snapshot.items() if k not in ("generated_at", "durations_ms", "read_from")
+    }

@@ -23,126 +23,21 @@ create):
   and `nightcap renderer --once` renders it.
 """
 
-import contextlib
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import conninfo_to_dict
 
-from renderer.report_reader import ReportReader
+from renderer.report_reader import ReportReader, comparable_snapshot
+from renderer.standby import Standby
 
 PERIOD = ("2026-04-20", "2026-04-26")
-REPLICATION_SETTINGS = (
-    "max_connections",
-    "max_worker_processes",
-    "max_wal_senders",
-    "max_prepared_transactions",
-    "max_locks_per_transaction",
-)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def as_postgres(*cmd: str) -> list[str]:
-    """The server refuses to run as root: switch to `postgres` when we are root."""
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else list(cmd)
-
-
-class Standby:
-    def __init__(self, admin_conninfo: str):
-        with psycopg.connect(admin_conninfo) as conn:
-            version = conn.execute("SHOW server_version_num").fetchone()[0]
-            self.settings = {
-                name: conn.execute(f"SHOW {name}").fetchone()[0] for name in REPLICATION_SETTINGS
-            }
-        self.bindir = Path(f"/usr/lib/postgresql/{int(version) // 10000}/bin")
-        self.root = Path(tempfile.mkdtemp(prefix="replica_standby_"))
-        self.data = self.root / "data"
-        self.port = free_port()
-        self.admin = make_conninfo(admin_conninfo, host="127.0.0.1", port=self.port)
-
-    def build(self) -> None:
-        # pg_basebackup connects with the libpq environment: the superuser.
-        subprocess.run(
-            [str(self.bindir / "pg_basebackup"), "-D", str(self.data), "-R", "-X", "stream"]
-            + ["-c", "fast", "-h", "127.0.0.1"],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-        settings = {
-            "port": self.port,
-            "listen_addresses": "'127.0.0.1'",
-            "unix_socket_directories": f"'{self.root}'",
-            "hot_standby": "on",
-            "max_standby_streaming_delay": "'30s'",
-            **self.settings,
-        }
-        (self.data / "postgresql.conf").write_text(
-            "".join(f"{k} = {v}\n" for k, v in settings.items())
-        )
-        (self.data / "pg_hba.conf").write_text("host all all 127.0.0.1/32 scram-sha-256\n")
-        (self.data / "pg_ident.conf").write_text("")
-        if os.geteuid() == 0:
-            shutil.chown(self.root, "postgres", "postgres")
-            subprocess.run(["chown", "-R", "postgres:postgres", str(self.data)], check=True)
-        self.data.chmod(0o700)
-
-    def pg_ctl(self, *args: str) -> None:
-        subprocess.run(
-            as_postgres(str(self.bindir / "pg_ctl"), "-D", str(self.data), *args),
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-
-    def start(self) -> None:
-        self.pg_ctl("-l", str(self.root / "server.log"), "-w", "-t", "30", "start")
-
-    def stop(self) -> None:
-        self.pg_ctl("-m", "fast", "-w", "stop")
-
-    def running(self) -> bool:
-        return (self.data / "postmaster.pid").exists()
-
-    def url(self, primary_url: str) -> str:
-        """`primary_url` (a database and its login) on the standby."""
-        return make_conninfo(primary_url, host="127.0.0.1", port=self.port)
-
-    def wait_for_replay(self, primary_url: str, dbname: str, timeout: float = 20) -> None:
-        with psycopg.connect(primary_url, autocommit=True) as primary:
-            lsn = primary.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
-        deadline = time.monotonic() + timeout
-        while True:
-            with contextlib.suppress(psycopg.OperationalError):
-                admin = make_conninfo(self.admin, dbname=dbname)
-                with psycopg.connect(admin, autocommit=True, connect_timeout=2) as conn:
-                    row = conn.execute("SELECT pg_last_wal_replay_lsn() >= %s", (lsn,)).fetchone()
-                    if row[0]:
-                        return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the standby did not replay up to {lsn} in {timeout} s")
-            time.sleep(0.05)
-
-    def remove(self) -> None:
-        if self.running():
-            with contextlib.suppress(subprocess.SubprocessError):
-                self.pg_ctl("-m", "immediate", "-w", "stop")
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -172,13 +67,6 @@ def club(migrated_db: str) -> tuple[str, str]:
         conn.execute("SELECT api.generate_demo_data(%s, 10, 25, 11, %s::date)", (org, PERIOD[1]))
         conn.execute("SELECT api.process_hourly_aggregations()")
     return migrated_db, str(org)
-
-
-def comparable(snapshot: dict) -> dict:
-    """A snapshot without what differs between two reads of the same data."""
-    return {
-        k: v for k, v in snapshot.items() if k not in ("generated_at", "durations_ms", "read_from")
-    }
 
 
 def stored(conn: psycopg.Connection, generation_id: int) -> tuple:
@@ -240,7 +128,8 @@ def test_a_report_read_on_the_standby_equals_the_one_generated_on_the_primary(
                 assert read["read_from"]["source"] == "standby"
                 assert read["read_from"]["reason"] is None
                 assert version == generated_version
-                assert comparable(read) == comparable(generated), request["template_key"]
+                key = request["template_key"]
+                assert comparable_snapshot(read) == comparable_snapshot(generated), key
             # The pseudonymous keys need the salt the primary made for the read.
             insights = stored(
                 conn, read_ids[[r["template_key"] for r in asked].index("customer_insights")]
@@ -263,8 +152,7 @@ def test_a_lagging_standby_is_waited_for_then_the_primary_is_read_and_says_so(
 ):
     url, org = club
     standby.wait_for_replay(url, conninfo_to_dict(url)["dbname"])
-    with psycopg.connect(standby.admin, autocommit=True) as admin:
-        admin.execute("SELECT pg_wal_replay_pause()")
+    standby.pause_replay(url)
     reader = ReportReader(standby.url(url), max_wait_seconds=1)
     try:
         with psycopg.connect(url) as conn:
@@ -288,8 +176,7 @@ def test_a_lagging_standby_is_waited_for_then_the_primary_is_read_and_says_so(
             snapshot, read_from, status, _ = stored(conn, generation_id)
     finally:
         reader.close()
-        with psycopg.connect(standby.admin, autocommit=True) as admin:
-            admin.execute("SELECT pg_wal_replay_resume()")
+        standby.resume_replay()
     assert 1 <= waited < 10
     assert (status, read_from, snapshot["read_from"]["source"]) == (
         "data_ready",
