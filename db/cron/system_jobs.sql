@@ -20,6 +20,10 @@
 -- retention_days (internal.apply_retention). kpi_alerts evaluates the day just
 -- aggregated against each KPI's thresholds (api.evaluate_kpi_alerts), once
 -- daily_aggregations has finished: KPI alerts are raised and cleared there.
+-- create_fact_partitions keeps the monthly partitions of payments and
+-- check-ins three months ahead of the calendar (internal.ensure_fact_partitions);
+-- it is daily so that a missed night costs nothing, and it does nothing while
+-- they exist.
 WITH calendar (name, job_type, cron_expression, priority, catch_up, enabled, payload) AS (
   VALUES
     ('hourly_aggregations',   'aggregation', '0 * * * *',  'normal', 'latest', true,
@@ -43,7 +47,9 @@ WITH calendar (name, job_type, cron_expression, priority, catch_up, enabled, pay
     ('apply_retention',       'maintenance', '30 3 * * *', 'low',    'latest', true,
      '{"task": "apply_retention"}'),
     ('kpi_alerts',            'maintenance', '0 2 * * *',  'normal', 'latest', true,
-     '{"task": "kpi_alerts"}')
+     '{"task": "kpi_alerts"}'),
+    ('create_fact_partitions', 'maintenance', '45 3 * * *', 'low',   'latest', true,
+     '{"task": "create_fact_partitions"}')
 ), seeded AS (
   INSERT INTO reporting.scheduled_jobs AS j
          (organization_id, name, job_type, cron_expression, timezone, priority, catch_up, enabled, payload)

@@ -30,7 +30,9 @@ SELECT set_eq(
     ('apply_retention',       'maintenance', '30 3 * * *', 'Europe/London', 'low',    'latest', true,
      '{"task": "apply_retention"}'),
     ('kpi_alerts',            'maintenance', '0 2 * * *',  'Europe/London', 'normal', 'latest', true,
-     '{"task": "kpi_alerts"}')$$,
+     '{"task": "kpi_alerts"}'),
+    ('create_fact_partitions', 'maintenance', '45 3 * * *', 'Europe/London', 'low',   'latest', true,
+     '{"task": "create_fact_partitions"}')$$,
   'the system jobs are the seeded calendar: names, types, expressions, London zone, priorities, catch-up, enabled flags, tasks');
 
 SELECT set_eq(
@@ -45,6 +47,7 @@ SELECT results_eq(
            ('archive_job_history',   '2026-06-07 02:00Z'),
            ('check_missed_runs',     '2026-06-06 12:05Z'),
            ('clear_metrics_cache',   '2026-06-07 02:00Z'),
+           ('create_fact_partitions', '2026-06-07 02:45Z'),
            ('customer_analytics',    '2026-06-07 01:00Z'),
            ('daily_aggregations',    '2026-06-07 01:00Z'),
            ('hourly_aggregations',   '2026-06-06 13:00Z'),
@@ -97,7 +100,8 @@ SELECT set_eq(
            ('clear_metrics_cache', 'succeeded', NULL), ('refresh_summary_views', 'succeeded', NULL),
            ('archive_job_history', 'succeeded', NULL), ('purge_cron_history', 'succeeded', NULL),
            ('check_missed_runs', 'succeeded', NULL), ('apply_retention', 'succeeded', NULL),
-           ('kpi_alerts', 'succeeded', NULL)$$,
+           ('kpi_alerts', 'succeeded', NULL),
+           ('create_fact_partitions', 'succeeded', NULL)$$,
   'each seeded aggregation and maintenance job runs and succeeds through api.work');
 
 -- pg_cron (present in the test cluster) runs exactly the ticker and the worker.

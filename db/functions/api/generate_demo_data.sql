@@ -116,6 +116,11 @@ BEGIN
   EXCEPTION WHEN invalid_parameter_value THEN
     NULL;
   END;
+  -- Every row written below lands in its month's partition of payments and
+  -- check-ins, not in the DEFAULT one: deposits are paid up to some weeks
+  -- before the first night, refunds days after the last. (After the
+  -- temp_buffers setting: this may make a temporary table.)
+  PERFORM internal.ensure_fact_partitions(v_from - 62, v_until + 31);
   PERFORM internal.demo_prepare_venues(p_organization_id, p_seed);
 
   -- Venue dimensions the generator draws from.

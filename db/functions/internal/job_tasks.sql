@@ -31,7 +31,9 @@ AS $fn$
     ('maintenance', 'kpi_alerts', '{"days_back": "integer"}',
      'Evaluate the KPI alerts of the trading day days_back (default 1) before the run''s local date, for the job''s organization or each (api.evaluate_kpi_alerts).'),
     ('maintenance', 'apply_retention', '{}',
-     'The retention policy, for the job''s organization or each: snapshots, delivery-level personal data and stored files older than the organization''s retention_days (internal.apply_retention).')
+     'The retention policy, for the job''s organization or each: snapshots, delivery-level personal data and stored files older than the organization''s retention_days (internal.apply_retention).'),
+    ('maintenance', 'create_fact_partitions', '{"months_ahead": "integer"}',
+     'Make the monthly partitions of venue.payments and venue.check_ins from the run''s month to months_ahead (default 3) months ahead, where missing (internal.ensure_fact_partitions).')
 $fn$;
 
 COMMENT ON FUNCTION internal.job_tasks() IS

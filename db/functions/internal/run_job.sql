@@ -75,6 +75,9 @@ BEGIN
              o.organization_id, v_local - coalesce((p_job.payload ->> 'days_back')::integer, 1),
              v_local - coalesce((p_job.payload ->> 'days_back')::integer, 1)) e
      WHERE p_job.organization_id IS NULL OR o.organization_id = p_job.organization_id;
+  WHEN v_task = 'create_fact_partitions' THEN
+    v_rows := internal.ensure_fact_partitions(
+      v_local, (v_local + make_interval(months => coalesce((p_job.payload ->> 'months_ahead')::integer, 3)))::date);
   WHEN v_task = 'check_missed_runs' THEN
     v_rows := internal.check_missed_runs(
       clock_timestamp() - coalesce((p_job.payload ->> 'window')::interval, interval '1 day'),
