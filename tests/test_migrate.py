@@ -160,6 +160,7 @@ SYSTEM_JOBS = {
     "check_missed_runs",
     "apply_retention",
     "kpi_alerts",
+    "create_fact_partitions",
 }
 
 

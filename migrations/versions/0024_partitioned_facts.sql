@@ -32,8 +32,8 @@ ALTER INDEX venue.check_ins_pkey RENAME TO check_ins_unpartitioned_pkey;
 ALTER INDEX venue.check_ins_venue_scan_idx RENAME TO check_ins_unpartitioned_venue_scan_idx;
 ALTER SEQUENCE venue.payments_payment_id_seq RENAME TO payments_unpartitioned_payment_id_seq;
 ALTER SEQUENCE venue.check_ins_check_in_id_seq RENAME TO check_ins_unpartitioned_check_in_id_seq;
--- Reads venue.payments; db/views/reporting/top_customers_view.sql makes it again (below).
-DROP MATERIALIZED VIEW reporting.top_customers_view;
+-- Reads venue.payments (when db/ has been applied); its file makes it again (below).
+DROP MATERIALIZED VIEW IF EXISTS reporting.top_customers_view;
 
 CREATE TABLE venue.payments (
   organization_id      uuid NOT NULL,
@@ -77,7 +77,8 @@ CREATE TABLE venue.check_ins (
 
 -- The partitions: every UTC month that holds a row, the current month and the
 -- next three, and a DEFAULT for anything else. Each is a tenant table of its
--- own to the catalog: owned by nightcap_owner, row-level security enabled and
+-- own to the catalog: owned by nightcap_owner (internal.adopt_objects hands
+-- them over after the upgrade, with the parents), row-level security enabled and
 -- forced with only the owner's policy, no grants. Clients read and write
 -- through the parent, whose policies apply to every partition; a partition
 -- named directly is closed to them. (internal.ensure_fact_partitions makes
@@ -111,7 +112,6 @@ BEGIN
   END LOOP;
   FOR v_name IN SELECT c.oid::regclass::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                  WHERE i.inhparent IN ('venue.payments'::regclass, 'venue.check_ins'::regclass) LOOP
-    EXECUTE format('ALTER TABLE %s OWNER TO nightcap_owner', v_name);
     EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY', v_name);
     EXECUTE format('CREATE POLICY owner_all ON %s TO nightcap_owner USING (true) WITH CHECK (true)', v_name);
     EXECUTE format('REVOKE ALL ON %s FROM PUBLIC', v_name);
