@@ -1,4 +1,4 @@
-"""Benchmark: the fact tables plain or partitioned by month (migration 0024).
+"""Benchmark: the fact tables plain or partitioned by month (migration 0026).
 
 On the benchmark dataset (bench/dataset.py, or NIGHTCAP_BENCH_URL), medians of
 --runs, each in a transaction rolled back:
@@ -11,7 +11,7 @@ On the benchmark dataset (bench/dataset.py, or NIGHTCAP_BENCH_URL), medians of
 and with --generator-runs N, api.generate_demo_data at about 1M bookings
 (bench/generator.py's run, on DATABASE_URL or the local cluster).
 The figures go to bench/results.json under "partitions", keyed by the layout
-found ("plain" or "partitioned"), so running it before and after 0024 keeps both.
+found ("plain" or "partitioned"), so running it before and after 0026 keeps both.
 
     .venv/bin/python -m bench.partitions [--runs 5] [--generator-runs 0]
 """

@@ -1,4 +1,4 @@
--- Partitioned facts (migration 0024): venue.payments and venue.check_ins by
+-- Partitioned facts (migration 0026): venue.payments and venue.check_ins by
 -- UTC month, the DEFAULT partition, internal.ensure_fact_partitions (the
 -- create_fact_partitions job) and api.detach_fact_partitions. Months in 2019
 -- are used: nothing else in the database has facts then.

@@ -17,7 +17,7 @@ BEGIN
   /*
    * Makes the partitions of venue.payments (by paid_at) and venue.check_ins
    * (by occurred_at) for every UTC month from p_from's to p_to's that has
-   * none yet, as migration 0024 made the first ones: owned by nightcap_owner,
+   * none yet, as migration 0026 made the first ones: owned by nightcap_owner,
    * row-level security enabled and forced with only the owner's policy, no
    * grants (clients go through the parent, whose policies cover every
    * partition), a COMMENT. A month whose name is taken in the archive schema

@@ -1,4 +1,4 @@
--- Downgrade of 0024: venue.payments and venue.check_ins as the plain tables of 0022.
+-- Downgrade of 0026: venue.payments and venue.check_ins as the plain tables before 0026.
 DROP MATERIALIZED VIEW IF EXISTS reporting.top_customers_view;
 ALTER TABLE venue.payments RENAME TO payments_partitioned;
 ALTER TABLE venue.check_ins RENAME TO check_ins_partitioned;

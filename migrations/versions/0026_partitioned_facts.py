@@ -4,8 +4,8 @@ from pathlib import Path
 
 from renderer.migration_sql import run_sql, run_sql_file
 
-revision = "0024"
-down_revision = "0022"
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
@@ -18,4 +18,4 @@ def downgrade() -> None:
     # Back to one plain table each, rows copied over; detached months in the
     # archive schema must be dropped (or attached again) first. Every db/ file
     # is applied again by the next migrate.
-    run_sql(Path(__file__).with_name("0024_partitioned_facts_downgrade.sql").read_text())
+    run_sql(Path(__file__).with_name("0026_partitioned_facts_downgrade.sql").read_text())

@@ -1,4 +1,4 @@
--- 0024: venue.payments and venue.check_ins become partitioned by month
+-- 0026: venue.payments and venue.check_ins become partitioned by month
 -- (RANGE on paid_at / occurred_at, UTC month bounds), so a month's facts are
 -- one table of their own: a month-range query reads only its months, BRIN
 -- indexes on the time column stay small and exact, and old months can be
