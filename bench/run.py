@@ -43,6 +43,8 @@ STEPS: tuple[tuple[str, list[str], list[str]], ...] = (
         ["--runs", "1", "--facts-runs", "1"],
     ),
     ("bench.reports", ["--runs", "7"], ["--runs", "2"]),
+    # Monthly partitions beside a plain copy of the same payments.
+    ("bench.partitions", ["--runs", "5"], ["--runs", "1"]),
     ("bench.render_html_pdf", ["--runs", "20"], ["--runs", "3"]),
     (
         "bench.renderer",

@@ -185,6 +185,20 @@ def _load(r: dict) -> Iterator[Row]:
         )
 
 
+def _partitions(r: dict) -> Iterator[Row]:
+    part = r["partitions"]
+    for name, case in part["cases"].items():
+        plain = case.get("plain_ms")
+        yield (
+            f"partitioned payments: {name}",
+            _ms(case["partitioned_ms"]),
+            "plain table" if plain is not None else "",
+            _ms(plain),
+            _x(plain / case["partitioned_ms"]) if plain is not None else "",
+            "no api result changes (issue 11)",
+        )
+
+
 def _replica(r: dict) -> Iterator[Row]:
     rep = r["replica"]
     yield (
@@ -223,6 +237,7 @@ SECTIONS = {
     "render_html_pdf": _render,
     "renderer": _renderer,
     "live_kpis": _live,
+    "partitions": _partitions,
     "replica": _replica,
     "load": _load,
 }
