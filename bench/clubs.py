@@ -1,5 +1,7 @@
 """A benchmark organization: N clubs and their generated history."""
 
+from datetime import date, timedelta
+
 import psycopg
 
 GENERATE = "SELECT api.generate_demo_data(%s, %s, %s, %s, %s) AS counts"
@@ -27,3 +29,20 @@ def generate(
 ) -> dict:
     """The organization's history up to `until` (None: yesterday); the generator's counts."""
     return conn.execute(GENERATE, (org, days, per_night, seed, until)).fetchone()["counts"]
+
+
+def make_partitions(url: str, days: int, until: str = UNTIL) -> None:
+    """The monthly fact partitions a load of `days` up to `until` writes into, committed.
+
+    A load that has to make one holds a lock on the fact tables to its end
+    (internal.ensure_fact_partitions), so a second load beside it would wait
+    for the whole first one: make them first. The generator's own reach:
+    deposits up to 62 days before the first night, refunds up to a month
+    after the last.
+    """
+    last = date.fromisoformat(until)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "SELECT internal.ensure_fact_partitions(%s, %s)",
+            (last - timedelta(days=days + 62), last + timedelta(days=31)),
+        )

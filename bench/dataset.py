@@ -12,11 +12,10 @@ import argparse
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
 
 import psycopg
 
-from bench.clubs import UNTIL, create_clubs, generate
+from bench.clubs import create_clubs, generate, make_partitions
 from renderer import db
 from renderer.bootstrap import bootstrap
 from renderer.migrate import migrate
@@ -57,13 +56,8 @@ def build(
     url: str, organizations: int, venues: int, days: int, per_night: int, connections: int
 ) -> None:
     # One organization per call and per connection: each load is one backend
-    # on one core, so `connections` of them side by side use the machine. The
-    # months' partitions first, committed: a load that makes one holds a lock
-    # on the fact tables to its end, which would keep the other load waiting.
-    first = date.fromisoformat(UNTIL) - timedelta(days=days + 62)
-    last = date.fromisoformat(UNTIL) + timedelta(days=31)
-    with db.connect(url, autocommit=True) as conn:
-        conn.execute("SELECT internal.ensure_fact_partitions(%s, %s)", (first, last))
+    # on one core, so `connections` of them side by side use the machine.
+    make_partitions(url, days)
     with ThreadPoolExecutor(connections) as pool:
         loads = [
             pool.submit(build_organization, url, o, venues, days, per_night)

@@ -20,7 +20,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.clubs import create_clubs, generate
+from bench.clubs import create_clubs, generate, make_partitions
 from bench.results import record
 from renderer import db, settings
 
@@ -75,6 +75,7 @@ def main() -> None:
     args = parser.parse_args()
 
     url = settings.database_url()
+    make_partitions(url, args.days)
     results = []
     for run in range(1, args.runs + 1):
         r = one_run(url, args.venues, args.days, args.bookings_per_night, run, args.connections)

@@ -1,5 +1,7 @@
 """The demo generator: reproducible, tenant-safe, and `nightcap demo` is idempotent."""
 
+import threading
+
 import psycopg
 
 from renderer import db, demo
@@ -94,6 +96,40 @@ def test_two_organizations_generate_side_by_side_without_waiting(migrated_db):
         first_conn.commit()
         assert counts["events"] == 6  # two weeks of Thursday, Friday, Saturday
         assert fingerprint(setup, first) == fingerprint(setup, second)
+
+
+def test_two_loads_that_both_need_new_months_take_turns_without_deadlock(migrated_db):
+    """Both loads start at once into months with no partitions: one makes them, the other
+    waits for its commit; neither deadlocks (each used to hold the lock the other's
+    CREATE TABLE ... PARTITION OF needed) and nothing lands in the DEFAULT partition."""
+    with psycopg.connect(migrated_db, autocommit=True) as setup:
+        orgs = [new_club(setup, "turn-a"), new_club(setup, "turn-b")]
+    barrier = threading.Barrier(2)
+    results: dict = {}
+
+    def load(org: str) -> None:
+        try:
+            with psycopg.connect(migrated_db) as conn:
+                barrier.wait()
+                results[org] = conn.execute(
+                    "SELECT api.generate_demo_data(%s, 14, 20, 3, '2025-01-14')", (org,)
+                ).fetchone()[0]
+                conn.commit()
+        except psycopg.Error as exc:
+            results[org] = exc
+
+    threads = [threading.Thread(target=load, args=(org,)) for org in orgs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert all(isinstance(results.get(org), dict) for org in orgs), results
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        assert fingerprint(conn, orgs[0]) == fingerprint(conn, orgs[1])
+        assert conn.execute(
+            "SELECT count(*) FROM venue.payments_default WHERE organization_id = ANY(%s)",
+            (orgs,),
+        ).fetchone() == (0,)
 
 
 def test_demo_load_is_idempotent(migrated_db):

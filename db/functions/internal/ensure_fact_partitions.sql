@@ -30,8 +30,8 @@ BEGIN
    * takes an ACCESS EXCLUSIVE lock on the parent until commit: the system
    * job create_fact_partitions makes them months ahead, at night.
    *
-   * Two callers making the same month: the second waits for the first's
-   * commit (its lock on the parent), then finds the month made and skips it.
+   * Two callers making months: the second waits for the first's commit (an
+   * advisory lock), then finds the months made and skips them.
    * So two demo loads beside each other wait for one another only when their
    * months have no partitions yet; bench/dataset.py makes them first.
    *
@@ -54,9 +54,12 @@ BEGIN
       v_lo := (v_month || ' 00:00:00+00')::timestamptz;
       v_hi := ((v_month + interval '1 month')::date || ' 00:00:00+00')::timestamptz;
 
-      -- Another transaction may be making this month at the same moment (two
-      -- demo loads): its lock on the parent holds this one back until it
-      -- commits, and then the name is taken. That month is made; go on.
+      -- One maker at a time, to the end of its transaction: two makers would
+      -- each hold a lock on the parent the other's CREATE needs (deadlock).
+      -- The second waits here for the first's commit; then the month's name
+      -- is taken (its CREATE fails with 42P07, once the locks it takes have
+      -- brought the catalog up to date): that month is made, go on.
+      PERFORM pg_advisory_xact_lock(hashtext('nightcap.ensure_fact_partitions'));
       BEGIN
         EXECUTE format('CREATE TEMP TABLE fact_partition_move (LIKE venue.%I) ON COMMIT DROP', v_table);
         EXECUTE format('WITH moved AS (DELETE FROM venue.%1$I WHERE %2$I >= $1 AND %2$I < $2 RETURNING *)'
