@@ -30,13 +30,7 @@ STEPS: tuple[tuple[str, list[str], list[str]], ...] = (
     ("bench.generator", ["--runs", "1"], ["--runs", "1", "--days", "30"]),
     ("bench.cron", ["--runs", "3"], ["--runs", "1", "--calls", "10000"]),
     ("bench.tick", ["--runs", "3"], ["--runs", "1", "--jobs", "10000"]),
-    # Informational (every job a schedule of its own); its set-up is the slow part.
-    (
-        "bench.tick",
-        ["--runs", "1", "--distinct"],
-        ["--runs", "1", "--jobs", "10000", "--distinct"],
-    ),
-    ("bench.claim", ["--runs", "3"], ["--runs", "1", "--jobs", "2000"]),
+    ("bench.claim", ["--runs", "3", "--jobs", "12000"], ["--runs", "1", "--jobs", "2000"]),
     (
         "bench.aggregation",
         ["--runs", "3", "--facts-runs", "1"],
@@ -48,7 +42,7 @@ STEPS: tuple[tuple[str, list[str], list[str]], ...] = (
     ("bench.render_html_pdf", ["--runs", "20"], ["--runs", "3"]),
     (
         "bench.renderer",
-        ["--reports", "400", "--samples", "100"],
+        ["--reports", "200", "--samples", "50"],
         ["--reports", "40", "--samples", "20"],
     ),
     ("bench.live_kpis", ["--runs", "50"], ["--runs", "5"]),

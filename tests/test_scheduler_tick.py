@@ -10,6 +10,7 @@ due_runs path). 200 + 50 x 8 = 600 runs.
 """
 
 import threading
+import time
 
 import psycopg
 
@@ -74,3 +75,38 @@ def test_two_concurrent_tickers_enqueue_each_run_once(migrated_db):
                 "SELECT count(*) FROM reporting.scheduled_jobs"
                 " WHERE next_run_at <> timestamptz '2026-06-02 08:15Z'"
             ).fetchone() == (0,)
+
+
+def test_a_job_held_by_another_transaction_is_gone_around_within_a_second(migrated_db):
+    """A person editing a job (row locked, transaction open) does not stall the tick."""
+    now = "2031-03-03 10:00:30Z"
+    with (
+        psycopg.connect(migrated_db, autocommit=True) as tick,
+        psycopg.connect(migrated_db) as edit,
+    ):
+        tick.execute("DELETE FROM reporting.scheduled_jobs WHERE organization_id IS NULL")
+        held, free = (
+            row[0]
+            for row in tick.execute(
+                "INSERT INTO reporting.scheduled_jobs (name, job_type, cron_expression, timezone,"
+                " next_run_at) VALUES ('held', 'report', '0 10 * * *', 'UTC', '2031-03-03 10:00Z'),"
+                " ('free', 'report', '0 10 * * *', 'UTC', '2031-03-03 10:00Z') RETURNING job_id"
+            ).fetchall()
+        )
+        edit.execute(
+            "UPDATE reporting.scheduled_jobs SET priority = 'high' WHERE job_id = %s", (held,)
+        )
+
+        started = time.monotonic()
+        first = tick.execute("SELECT job_id FROM api.tick(%s)", (now,)).fetchall()
+        waited = time.monotonic() - started
+        assert first == [(free,)]
+        assert waited < 5  # at most lock_timeout (1 s) of waiting, then around it
+
+        edit.rollback()
+        second = tick.execute("SELECT job_id, scheduled_for::text FROM api.tick(%s)", (now,))
+        assert second.fetchall() == [(held, "2031-03-03 10:00:00+00")]
+        assert tick.execute(
+            "SELECT count(*) FROM reporting.scheduled_jobs"
+            " WHERE next_run_at = timestamptz '2031-03-04 10:00Z'"
+        ).fetchone() == (2,)
