@@ -146,9 +146,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of each quick figure")
     parser.add_argument(
+        "--peer-runs", type=int, default=None, help="runs of pandas, polars and DuckDB (--runs)"
+    )
+    parser.add_argument(
         "--facts-runs", type=int, default=1, help="runs of the whole rebuild from the facts"
     )
     args = parser.parse_args()
+    peer_runs = args.runs if args.peer_runs is None else args.peer_runs
     url = bench_url()
     results: dict[str, float] = {}
     with psycopg.connect(url, autocommit=True, prepare_threshold=None) as conn:
@@ -173,9 +177,9 @@ def main() -> None:
                 args.runs,
                 lambda: rolled_back("SELECT api.rebuild_daily_aggregations(%s, %s)"),
             ),
-            "pandas: COPY + group by": (args.runs, lambda: with_pandas(conn)),
-            "polars: COPY + group by": (args.runs, lambda: with_polars(conn)),
-            "DuckDB: COPY + group by": (args.runs, lambda: with_duckdb(conn)),
+            "pandas: COPY + group by": (peer_runs, lambda: with_pandas(conn)),
+            "polars: COPY + group by": (peer_runs, lambda: with_polars(conn)),
+            "DuckDB: COPY + group by": (peer_runs, lambda: with_duckdb(conn)),
             FACTS: (
                 args.facts_runs,
                 lambda: rolled_back("SELECT api.rebuild_aggregations(%s, %s)"),
