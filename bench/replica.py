@@ -79,7 +79,6 @@ MADE: list[int] = []
 
 
 def snapshot(conn: psycopg.Connection, generation_id: int) -> dict:
-    MADE.append(generation_id)
     return conn.execute(STORED, (generation_id,)).fetchone()["snapshot"]
 
 
@@ -91,6 +90,7 @@ def on_standby(url: str, standby_url: str, asked: list[dict], max_wait: float) -
             started = time.perf_counter()
             ids = reader.generate(conn, asked)
             conn.commit()
+            MADE.extend(ids)
             seconds = time.perf_counter() - started
             snaps = [snapshot(conn, i) for i in ids]
     finally:
@@ -110,6 +110,7 @@ def on_primary(url: str, asked: list[dict]) -> tuple[float, list[dict]]:
         ]
         conn.commit()
         seconds = time.perf_counter() - started
+        MADE.extend(ids)
         return seconds, [snapshot(conn, i) for i in ids]
 
 
