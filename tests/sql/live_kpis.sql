@@ -187,11 +187,11 @@ SELECT is(pg_temp.as_user('nightcap_manager', 'a2',
 SELECT is(pg_temp.as_user('nightcap_admin', 'a1',
   $$SELECT api.live_kpis(770001, '2026-01-16 23:40+00') #>> '{revenue,gross}'$$), '1400.50',
   'an admin of the venue''s organization reads it');
-SELECT is(pg_temp.as_user('nightcap_staff', 'a3', $$SELECT api.live_kpis(770001)$$), 'error 42501',
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_staff', 'a3', $$SELECT api.live_kpis(770001)$$)$t$, '42501', NULL,
   'staff may not call it (42501)');
-SELECT is(pg_temp.as_user('nightcap_auditor', 'a4', $$SELECT api.live_kpis(770001)$$), 'error 42501',
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_auditor', 'a4', $$SELECT api.live_kpis(770001)$$)$t$, '42501', NULL,
   'an auditor may not call it (42501)');
-SELECT is(pg_temp.as_user('nightcap_manager', 'b2', $$SELECT api.live_kpis(770001)$$), 'error P0002',
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_manager', 'b2', $$SELECT api.live_kpis(770001)$$)$t$, 'P0002', NULL,
   'a manager of another organization does not find the venue (P0002)');
 SELECT is(pg_temp.as_user('nightcap_manager', 'b2', $$SELECT api.live_kpis(770002) ->> 'venue_name'$$), 'B Bar',
   'and reads their own');

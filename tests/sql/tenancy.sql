@@ -138,9 +138,9 @@ SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM venue.
 SELECT is(pg_temp.as_user('nightcap_manager', 'a2',
   'SELECT count(*) FROM venue.bookings WHERE organization_id = ''00000000-0000-4000-8000-0000000b0001'''),
   '0', 'asking for B''s bookings by id returns nothing');
-SELECT is(pg_temp.as_user('nightcap_staff', 'a3', 'SELECT count(*) FROM venue.bookings'), 'error 42501', 'staff may not read bookings');
-SELECT is(pg_temp.as_user('nightcap_auditor', 'a4', 'SELECT count(*) FROM venue.bookings'), 'error 42501', 'auditors may not read bookings');
-SELECT is(pg_temp.as_user('nightcap_renderer', NULL, 'SELECT count(*) FROM venue.bookings'), 'error 42501', 'the renderer may not read bookings');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_staff', 'a3', 'SELECT count(*) FROM venue.bookings')$t$, '42501', NULL, 'staff may not read bookings');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_auditor', 'a4', 'SELECT count(*) FROM venue.bookings')$t$, '42501', NULL, 'auditors may not read bookings');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_renderer', NULL, 'SELECT count(*) FROM venue.bookings')$t$, '42501', NULL, 'the renderer may not read bookings');
 SELECT is(pg_temp.as_user('nightcap_manager', 'a1', 'SELECT count(*) FROM venue.bookings'), '2',
   'the database role is a ceiling: a manager login acting for admin a1 reads');
 SELECT is(pg_temp.as_user('nightcap_manager', 'c9', 'SELECT count(*) FROM venue.bookings'), '0', 'a user of no organization reads nothing');
@@ -151,21 +151,19 @@ SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT sum(amount)::text FR
 -- Writes: admins write their organization; into another, 42501; another's rows are out of reach.
 SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$INSERT INTO venue.bookings (organization_id, venue_id, party_size, arrives_at)
   VALUES ('00000000-0000-4000-8000-0000000a0001', 880001, 2, '2026-05-02 22:00+01')$$), '1', 'admin A inserts a booking into A');
-SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$INSERT INTO venue.bookings (organization_id, venue_id, party_size, arrives_at)
-  VALUES ('00000000-0000-4000-8000-0000000b0001', 880002, 2, '2026-05-02 22:00+01')$$), 'error 42501', 'admin A inserting into B: 42501');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_admin', 'a1', $$INSERT INTO venue.bookings (organization_id, venue_id, party_size, arrives_at)
+  VALUES ('00000000-0000-4000-8000-0000000b0001', 880002, 2, '2026-05-02 22:00+01')$$)$t$, '42501', NULL, 'admin A inserting into B: 42501');
 SELECT is(pg_temp.as_user('nightcap_admin', 'a1', 'UPDATE venue.bookings SET party_size = 5 WHERE booking_id = 880001'),
   '1', 'admin A updates A''s booking');
 SELECT is(pg_temp.as_user('nightcap_admin', 'a1', 'UPDATE venue.bookings SET party_size = 5 WHERE booking_id = 880002'),
   '0', 'admin A updating B''s booking changes no row');
 SELECT is(pg_temp.as_user('nightcap_admin', 'a1', 'DELETE FROM venue.bookings WHERE booking_id = 880002'),
   '0', 'admin A deleting B''s booking changes no row');
-SELECT is(pg_temp.as_user('nightcap_admin', 'a1',
-  $$UPDATE venue.customers SET organization_id = '00000000-0000-4000-8000-0000000b0001' WHERE customer_id = 880001$$),
-  'error 42501', 'admin A moving A''s customer into B: 42501');
-SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'UPDATE venue.bookings SET party_size = 5 WHERE booking_id = 880001'),
-  'error 42501', 'a manager may not update bookings');
-SELECT is(pg_temp.as_user('nightcap_manager', 'a2', $$INSERT INTO venue.bookings (organization_id, venue_id, party_size, arrives_at)
-  VALUES ('00000000-0000-4000-8000-0000000a0001', 880001, 2, '2026-05-02 22:00+01')$$), 'error 42501', 'a manager may not insert bookings');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_admin', 'a1',
+  $$UPDATE venue.customers SET organization_id = '00000000-0000-4000-8000-0000000b0001' WHERE customer_id = 880001$$)$t$, '42501', NULL, 'admin A moving A''s customer into B: 42501');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_manager', 'a2', 'UPDATE venue.bookings SET party_size = 5 WHERE booking_id = 880001')$t$, '42501', NULL, 'a manager may not update bookings');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_manager', 'a2', $$INSERT INTO venue.bookings (organization_id, venue_id, party_size, arrives_at)
+  VALUES ('00000000-0000-4000-8000-0000000a0001', 880001, 2, '2026-05-02 22:00+01')$$)$t$, '42501', NULL, 'a manager may not insert bookings');
 SELECT is(pg_temp.as_user('nightcap_admin', 'a2', 'UPDATE venue.bookings SET party_size = 5 WHERE booking_id = 880001'),
   '0', 'an admin login acting for manager a2 changes no row: the membership decides');
 SELECT is((SELECT party_size FROM venue.bookings WHERE booking_id = 880002), 6, 'B''s booking is as it was');
@@ -173,37 +171,36 @@ SELECT is((SELECT party_size FROM venue.bookings WHERE booking_id = 880002), 6, 
 -- Organizations: members read theirs, admins change the settings of theirs.
 SELECT is(pg_temp.as_user('nightcap_staff', 'a3', 'SELECT string_agg(slug, '','') FROM venue.organizations'), 'tenancy-a', 'staff of A read A only');
 SELECT is(pg_temp.as_user('nightcap_admin', 'a1', 'UPDATE venue.organizations SET retention_days = 30'), '1', 'admin A sets A''s retention');
-SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$UPDATE venue.organizations SET slug = 'renamed'$$), 'error 42501',
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_admin', 'a1', $$UPDATE venue.organizations SET slug = 'renamed'$$)$t$, '42501', NULL,
   'nobody but the system changes a slug');
-SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'UPDATE venue.organizations SET retention_days = 30'), 'error 42501',
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_manager', 'a2', 'UPDATE venue.organizations SET retention_days = 30')$t$, '42501', NULL,
   'a manager may not change settings');
-SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$DELETE FROM venue.organizations$$), 'error 42501',
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_admin', 'a1', $$DELETE FROM venue.organizations$$)$t$, '42501', NULL,
   'an admin may not delete an organization');
 
 -- Staff see their own row and shifts; managers all of their organization's.
 SELECT is(pg_temp.as_user('nightcap_staff', 'a3', 'SELECT string_agg(full_name, '','') FROM venue.staff'), 'Sam Staff', 'staff a3 reads their own staff row');
 SELECT is(pg_temp.as_user('nightcap_staff', 'a3', 'SELECT string_agg(shift_id::text, '','') FROM venue.shifts'), '880001', 'and their own shift');
 SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM venue.shifts'), '2', 'manager A reads A''s 2 shifts');
-SELECT is(pg_temp.as_user('nightcap_staff', 'a3', $$UPDATE venue.shifts SET break_minutes = 60$$), 'error 42501', 'staff change no shift');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_staff', 'a3', $$UPDATE venue.shifts SET break_minutes = 60$$)$t$, '42501', NULL, 'staff change no shift');
 
 -- Memberships: admins see their organization's, others only their own.
 SELECT is(pg_temp.as_user('nightcap_admin', 'a1', 'SELECT count(*) FROM venue.memberships'), '4', 'admin A sees A''s 4 members');
 SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT string_agg(role, '','') FROM venue.memberships'), 'manager', 'a manager sees their own membership');
-SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$INSERT INTO venue.memberships (organization_id, user_id, role)
-  VALUES ('00000000-0000-4000-8000-0000000b0001', gen_random_uuid(), 'admin')$$), 'error 42501', 'admin A cannot make admins of B');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_admin', 'a1', $$INSERT INTO venue.memberships (organization_id, user_id, role)
+  VALUES ('00000000-0000-4000-8000-0000000b0001', gen_random_uuid(), 'admin')$$)$t$, '42501', NULL, 'admin A cannot make admins of B');
 SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$INSERT INTO venue.memberships (organization_id, user_id, role)
   VALUES ('00000000-0000-4000-8000-0000000a0001', gen_random_uuid(), 'manager')$$), '1', 'admin A adds a manager to A');
 
 -- Report data: admins, managers and auditors read history; nobody writes it directly.
 SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM reporting.report_generation_history'), '1', 'manager A reads A''s report');
 SELECT is(pg_temp.as_user('nightcap_auditor', 'a4', 'SELECT count(*) FROM reporting.report_generation_history'), '1', 'auditor A reads A''s report');
-SELECT is(pg_temp.as_user('nightcap_staff', 'a3', 'SELECT count(*) FROM reporting.report_generation_history'), 'error 42501', 'staff read no reports');
-SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$UPDATE reporting.report_generation_history SET status = 'failed'$$),
-  'error 42501', 'an admin cannot rewrite report history');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_staff', 'a3', 'SELECT count(*) FROM reporting.report_generation_history')$t$, '42501', NULL, 'staff read no reports');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_admin', 'a1', $$UPDATE reporting.report_generation_history SET status = 'failed'$$)$t$, '42501', NULL, 'an admin cannot rewrite report history');
 SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM reporting.report_templates'), '4', 'manager A reads A''s 4 system templates');
 SELECT is(pg_temp.as_user('nightcap_admin', 'b1', 'SELECT count(*) FROM reporting.report_templates'), '4', 'admin B reads B''s 4');
 SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM reporting.daily_aggregations'), '0', 'aggregates: readable, none yet');
-SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM internal.organization_secrets'), 'error 42501', 'the salts: nobody');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_manager', 'a2', 'SELECT count(*) FROM internal.organization_secrets')$t$, '42501', NULL, 'the salts: nobody');
 
 -- Configuration: an admin subscribes a recipient through RLS, and the
 -- engine's report job follows (its triggers do the bookkeeping as the owner).
@@ -223,39 +220,34 @@ $$;
 SELECT is((SELECT j.name || ' ' || j.organization_id FROM reporting.report_subscriptions s
              JOIN reporting.scheduled_jobs j USING (job_id) WHERE s.recipient_id = 880001),
   'report:daily_summary ' || pg_temp.a(), 'and the subscription is served by a report job of A');
-SELECT is(pg_temp.as_user('nightcap_manager', 'a2', $$INSERT INTO reporting.report_subscriptions (recipient_id, template_id)
-  SELECT 880001, template_id FROM reporting.report_templates WHERE template_key = 'daily_summary' AND status = 'active'$$),
-  'error 42501', 'a manager may not subscribe anyone');
-SELECT is(pg_temp.as_user('nightcap_admin', 'b1', $$INSERT INTO reporting.report_subscriptions (recipient_id, template_id)
-  SELECT 880001, template_id FROM reporting.report_templates WHERE template_key = 'daily_summary' AND status = 'active'$$),
-  'error 23503', 'admin B cannot subscribe A''s recipient: to B it does not exist (23503)');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_manager', 'a2', $$INSERT INTO reporting.report_subscriptions (recipient_id, template_id)
+  SELECT 880001, template_id FROM reporting.report_templates WHERE template_key = 'daily_summary' AND status = 'active'$$)$t$, '42501', NULL, 'a manager may not subscribe anyone');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_admin', 'b1', $$INSERT INTO reporting.report_subscriptions (recipient_id, template_id)
+  SELECT 880001, template_id FROM reporting.report_templates WHERE template_key = 'daily_summary' AND status = 'active'$$)$t$, '23503', NULL, 'admin B cannot subscribe A''s recipient: to B it does not exist (23503)');
 
 -- The audit log: auditors and admins read their organization's events; nobody changes it.
 SELECT is(pg_temp.as_user('nightcap_auditor', 'a4',
   $$SELECT count(*) FROM audit.events WHERE event = 'organization.updated'$$), '1', 'auditor A reads A''s event only');
-SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM audit.events'), 'error 42501', 'managers do not read the audit log');
-SELECT is(pg_temp.as_user('nightcap_auditor', 'a4', 'DELETE FROM audit.events'), 'error 42501', 'auditors cannot delete it');
-SELECT is(pg_temp.as_user('nightcap_admin', 'a1', $$INSERT INTO audit.events (organization_id, actor, event, object_type)
-  VALUES ('00000000-0000-4000-8000-0000000a0001', 'me', 'report.downloaded', 'report')$$), 'error 42501', 'nor can an admin forge an event');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_manager', 'a2', 'SELECT count(*) FROM audit.events')$t$, '42501', NULL, 'managers do not read the audit log');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_auditor', 'a4', 'DELETE FROM audit.events')$t$, '42501', NULL, 'auditors cannot delete it');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_admin', 'a1', $$INSERT INTO audit.events (organization_id, actor, event, object_type)
+  VALUES ('00000000-0000-4000-8000-0000000a0001', 'me', 'report.downloaded', 'report')$$)$t$, '42501', NULL, 'nor can an admin forge an event');
 
 -- api functions check the caller's membership before acting.
 SELECT is(pg_temp.as_user('nightcap_manager', 'a2',
   $$SELECT (api.generate_report('daily_summary', '00000000-0000-4000-8000-0000000a0001', '2026-05-08', '2026-05-08') > 0)::text$$),
   'true', 'manager A generates a report of A');
-SELECT is(pg_temp.as_user('nightcap_manager', 'a2',
-  $$SELECT api.generate_report('daily_summary', '00000000-0000-4000-8000-0000000b0001', '2026-05-08', '2026-05-08')::text$$),
-  'error 42501', 'manager A generating B''s report: 42501');
-SELECT is(pg_temp.as_user('nightcap_manager', NULL,
-  $$SELECT api.generate_report('daily_summary', '00000000-0000-4000-8000-0000000a0001', '2026-05-08', '2026-05-08')::text$$),
-  'error 42501', 'nobody signed in: 42501');
-SELECT is(pg_temp.as_user('nightcap_admin', 'a1',
-  $$SELECT (api.activate_report_template('00000000-0000-4000-8000-0000000b0001', 'daily_summary', 1)).status$$),
-  'error 42501', 'admin A activating B''s template: 42501');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_manager', 'a2',
+  $$SELECT api.generate_report('daily_summary', '00000000-0000-4000-8000-0000000b0001', '2026-05-08', '2026-05-08')::text$$)$t$, '42501', NULL, 'manager A generating B''s report: 42501');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_manager', NULL,
+  $$SELECT api.generate_report('daily_summary', '00000000-0000-4000-8000-0000000a0001', '2026-05-08', '2026-05-08')::text$$)$t$, '42501', NULL, 'nobody signed in: 42501');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_admin', 'a1',
+  $$SELECT (api.activate_report_template('00000000-0000-4000-8000-0000000b0001', 'daily_summary', 1)).status$$)$t$, '42501', NULL, 'admin A activating B''s template: 42501');
 SELECT is(pg_temp.as_user('nightcap_renderer', NULL, 'SELECT count(*) FROM api.claim_reports(''tenancy-test'', 10)'),
   '2', 'the renderer claims both organizations'' reports through the api');
 SELECT is(pg_temp.as_user('nightcap_renderer', NULL, 'SELECT waiting::text FROM api.render_queue_depth()'),
   '2', 'and counts the queue');
-SELECT is(pg_temp.as_user('nightcap_renderer', NULL, $$SELECT api.tick()::text$$), 'error 42501', 'but may not tick');
+SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_renderer', NULL, $$SELECT api.tick()::text$$)$t$, '42501', NULL, 'but may not tick');
 
 SELECT * FROM finish();
 ROLLBACK;
