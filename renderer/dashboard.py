@@ -34,6 +34,7 @@ import jinja2
 import psycopg
 
 from renderer import dashboard_auth, live_view, monitoring_view, signed_links
+from renderer.alert_messages import alert_title
 from renderer.dashboard_access import Viewer, as_user
 from renderer.formatting import format_count, format_ratio
 from renderer.live_hub import LiveHub, channel_for
@@ -358,7 +359,10 @@ class Dashboard:
 
     def deliveries(self, conn, viewer: Viewer, query) -> tuple[HTTPStatus, bytes]:
         status = _one(query, "status")
-        rows = conn.execute(load("dashboard_deliveries"), {"status": status}).fetchall()
+        rows = [
+            {**row, "report": alert_title(row["alert"]) if row["alert"] else row["report"]}
+            for row in conn.execute(load("dashboard_deliveries"), {"status": status})
+        ]
         statuses = sorted(
             {"queued", "sending", "sent", "delivered", "deferred", "bounced", "complained"}
             | {"failed", "skipped"}

@@ -48,6 +48,19 @@ INSERT INTO reporting.daily_aggregations (
 VALUES ('{ORG}', 970101, '2026-05-01', 12480, 480, 12000, 300, 80, 240);
 """
 
+ALERT = {
+    "kind": "kpi",
+    "transition": "raised",
+    "level": "warning",
+    "kpi_name": "Occupancy rate",
+    "unit": "ratio",
+    "direction": "higher_better",
+    "threshold": 0.6,
+    "venue": "The Vault",
+    "business_date": "2026-05-01",
+}
+PAGES = ("live", "reports", "history", "deliveries", "monitoring")
+
 playwright = pytest.importorskip("playwright.sync_api")
 
 
@@ -77,6 +90,15 @@ def dashboard(migrated_db: str, tmp_path: Path):
             (ORG,),
         )
         conn.execute("SELECT api.work(30)")
+        # A KPI alert's notification to the same recipient: a delivery with no
+        # report (generation_id NULL), the alert in its place.
+        conn.execute(
+            "INSERT INTO reporting.report_delivery_history (organization_id, recipient_id,"
+            " channel, destination, status, message_id, alert, sent_at)"
+            " VALUES (%s, 970101, 'email', 'owner@dash.example', 'sent', '<alert-test@nightcap>',"
+            " %s, now())",
+            (ORG, psycopg.types.json.Jsonb(ALERT)),
+        )
     store = tmp_path / "reports"
     env = {
         **os.environ,
@@ -117,6 +139,16 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(screenshots_dir() / f"{name}.png"), full_page=True)
 
 
+def overflowing(page) -> list[str]:
+    """What scrolls sideways on the page: the page itself, or a table's box."""
+    return page.evaluate(
+        "[document.documentElement, ...document.querySelectorAll('.scroll')]"
+        ".filter(e => e.scrollWidth > e.clientWidth)"
+        ".map(e => e.querySelector('table')?.closest('.scroll')?.previousElementSibling?.id"
+        " || e.className || e.tagName)"
+    )
+
+
 def test_a_manager_watches_occupancy_live_and_downloads_a_pdf_staff_are_refused(dashboard):
     url, server = dashboard
     base = server.base_url
@@ -148,17 +180,34 @@ def test_a_manager_watches_occupancy_live_and_downloads_a_pdf_staff_are_refused(
             for name in ("reports", "deliveries", "monitoring"):
                 assert page.goto(f"{base}/dashboard/{name}").status == 200
                 shoot(page, f"{name}-laptop")
+                assert overflowing(page) == [], name
                 if name == "reports":
                     playwright.expect(page.locator("main tbody tr")).to_have_text(
                         re.compile(r"Daily Summary.*0 22 \* \* \*.*succeeded\s+1", re.S)
                     )
                 if name == "deliveries":
+                    # Newest first: the report's email (sent by the renderer
+                    # after the fixture wrote the alert), then the alert's.
                     playwright.expect(page.locator("main tbody tr")).to_have_text(
-                        re.compile(r"owner@dash\.example.*sent", re.S)
+                        [
+                            re.compile(r"Daily Summary.*owner@dash\.example.*sent", re.S),
+                            re.compile(
+                                r"\[warning\] Occupancy rate below 60% at The Vault, Fri 1 May\s+"
+                                r"Owner.*owner@dash\.example.*sent",
+                                re.S,
+                            ),
+                        ]
+                    )
+                if name == "monitoring":
+                    # Most-used templates, most used first: the one daily summary.
+                    usage = page.locator("h2#template_usage ~ div.scroll").first
+                    playwright.expect(usage.locator("tbody tr").first).to_have_text(
+                        re.compile(r"Dash Club\s*daily_summary\s*Daily Summary\s*1\s*1\s*0\s*1")
                     )
 
             assert page.goto(base + "/dashboard/history").status == 200
             shoot(page, "history-laptop")
+            assert overflowing(page) == []
             rows = page.locator("#history tbody tr")
             playwright.expect(rows).to_have_count(1)
             with page.expect_download() as download:
@@ -169,9 +218,16 @@ def test_a_manager_watches_occupancy_live_and_downloads_a_pdf_staff_are_refused(
             phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
             small = phone.new_page()
             small.goto(base + dashboard_auth.sign_in_path(MANAGER, SECRET))
-            shoot(small, "live-phone")
+            for name in PAGES:
+                assert small.goto(f"{base}/dashboard/{name}").status == 200
+                shoot(small, f"{name}-phone")
+                # Nothing runs off the side of a phone: neither the page nor any
+                # table's box scrolls sideways (tables become a card per row).
+                assert overflowing(small) == [], name
+            # On a phone each run is a card of its own, its files within reach.
             small.goto(base + "/dashboard/history")
-            shoot(small, "history-phone")
+            pdf_link = small.locator('#history a[data-format="pdf"]').bounding_box()
+            assert pdf_link is not None and pdf_link["x"] + pdf_link["width"] <= 390, pdf_link
 
             staff = browser.new_context(viewport={"width": 1280, "height": 800})
             mine = staff.new_page()
@@ -179,7 +235,7 @@ def test_a_manager_watches_occupancy_live_and_downloads_a_pdf_staff_are_refused(
             assert mine.url.endswith("/dashboard/me")
             playwright.expect(mine.locator("main table tbody tr")).to_have_count(1)
             shoot(mine, "me-laptop")
-            for name in ("live", "reports", "history", "deliveries", "monitoring"):
+            for name in PAGES:
                 response = mine.goto(f"{base}/dashboard/{name}")
                 assert response.status == 403, name
             shoot(mine, "refused-laptop")
