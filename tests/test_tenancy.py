@@ -16,7 +16,9 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.conninfo import make_conninfo
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from renderer.migrate import migrate
 
 ORG_A = "00000000-0000-4000-8000-0000000c0a01"
 ORG_B = "00000000-0000-4000-8000-0000000c0b01"
@@ -58,7 +60,7 @@ def login(admin_conninfo: str, migrated_db: str):
     """make(*roles): a new login role granted `roles`; its URL to the test database."""
     made: list[str] = []
 
-    def make(*roles: str, inherit: bool = True) -> str:
+    def make(*roles: str, inherit: bool = True, url: str | None = None) -> str:
         name = f"login_{uuid.uuid4().hex[:10]}"
         password = uuid.uuid4().hex
         with psycopg.connect(admin_conninfo, autocommit=True) as conn:
@@ -74,7 +76,7 @@ def login(admin_conninfo: str, migrated_db: str):
                     sql.SQL("GRANT {} TO {}").format(sql.Identifier(role), sql.Identifier(name))
                 )
         made.append(name)
-        return make_conninfo(migrated_db, user=name, password=password)
+        return make_conninfo(url or migrated_db, user=name, password=password)
 
     yield make
     with psycopg.connect(admin_conninfo, autocommit=True) as conn:
@@ -143,6 +145,58 @@ def test_a_supabase_manager_reads_their_organizations_reports_and_none_of_the_ot
     assert stranger == []
     # anon holds no privilege at all: refused before any policy is asked.
     assert isinstance(anon, psycopg.errors.InsufficientPrivilege)
+
+
+def test_on_a_supabase_database_its_own_auth_schema_is_left_alone_and_the_policies_work(
+    empty_db: str, admin_conninfo: str, login
+):
+    """Supabase made `auth` before nightcap came: nightcap_owner may not use it.
+
+    The policies must still find the JWT's user, and nightcap's migration must
+    neither take over nor re-grant Supabase's objects.
+    """
+    with psycopg.connect(admin_conninfo, autocommit=True) as conn:
+        roles = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles")}
+    if not {"anon", "authenticated", "service_role"} <= roles:
+        pytest.skip("needs Supabase's roles (make test creates them before migrating)")
+    fixture = Path(__file__).with_name("fixtures") / "supabase_auth.sql"
+    with psycopg.connect(make_conninfo(admin_conninfo, dbname=conninfo_dbname(empty_db))) as conn:
+        conn.execute(fixture.read_text())
+    migrate(empty_db)
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        conn.execute(SETUP)
+        mine = [generate(conn, ORG_A, "2026-05-01")]
+        generate(conn, ORG_B, "2026-05-01")
+        acl = conn.execute(
+            "SELECT pg_get_userbyid(p.proowner), has_function_privilege('authenticated', p.oid,"
+            " 'EXECUTE'), has_function_privilege('nightcap_owner', p.oid, 'EXECUTE')"
+            " FROM pg_proc p WHERE p.proname = 'uid'"
+            " AND p.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = 'auth')"
+        ).fetchone()
+        users = conn.execute(
+            "SELECT has_table_privilege('service_role', c.oid, 'SELECT'),"
+            " has_schema_privilege('nightcap_owner', c.relnamespace, 'USAGE')"
+            " FROM pg_class c WHERE c.relname = 'users'"
+            " AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = 'auth')"
+        ).fetchone()
+    claims = {"sub": MANAGER_A, "role": "authenticated", "aud": "authenticated"}
+    with psycopg.connect(login("authenticator", inherit=False, url=empty_db)) as conn:
+        conn.autocommit = True
+        seen = postgrest_request(
+            conn,
+            "authenticated",
+            claims,
+            "SELECT generation_id, organization_id::text"
+            " FROM reporting.report_generation_history ORDER BY generation_id",
+        )
+    assert seen == [(mine[0], ORG_A)]
+    # Supabase's auth.uid() is still Supabase's, as usable as before, and no more.
+    assert acl == ("supabase_auth_admin", True, False)
+    assert users == (True, False)
+
+
+def conninfo_dbname(url: str) -> str:
+    return conninfo_to_dict(url)["dbname"]
 
 
 def test_the_renderer_renders_and_delivers_holding_only_nightcap_renderer(

@@ -6,6 +6,7 @@ VOLATILE
 AS $fn$
 DECLARE
   v_schemas constant text[] := internal.own_schemas();
+  v_owner   constant oid := 'nightcap_owner'::regrole;
   v_change  record;
   v_count   integer := 0;
 BEGIN
@@ -18,8 +19,11 @@ BEGIN
    * functions (the policies then narrow the rows by membership), and
    * `service_role` those of nightcap_renderer; any other privilege of theirs
    * on nightcap's objects is revoked. `anon` gets nothing, ever. Where a
-   * role does not exist (no Supabase), nothing happens for it. Returns how
-   * many GRANTs and REVOKEs ran.
+   * role does not exist (no Supabase), nothing happens for it. nightcap's
+   * objects are those nightcap_owner owns in internal.own_schemas(): where
+   * Supabase made the auth schema, its objects are Supabase's, and their
+   * grants to anon, authenticated and service_role stay as they are.
+   * Returns how many GRANTs and REVOKEs ran.
    */
   FOR v_change IN
     WITH mirror (source, target) AS (
@@ -28,18 +32,20 @@ BEGIN
              ('nightcap_renderer', 'service_role')
     ), objects AS (
       SELECT format('SCHEMA %I', n.nspname) AS object, n.nspacl AS acl
-        FROM pg_namespace n WHERE n.nspname = ANY (v_schemas)
+        FROM pg_namespace n WHERE n.nspname = ANY (v_schemas) AND n.nspowner = v_owner
       UNION ALL
       SELECT format('%s %s', CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, c.oid::regclass), c.relacl
         FROM pg_class c
        WHERE c.relnamespace::regnamespace::text = ANY (v_schemas) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+         AND c.relowner = v_owner
       UNION ALL
       SELECT format('FUNCTION %s', p.oid::regprocedure), p.proacl
-        FROM pg_proc p WHERE p.pronamespace::regnamespace::text = ANY (v_schemas)
+        FROM pg_proc p WHERE p.pronamespace::regnamespace::text = ANY (v_schemas) AND p.proowner = v_owner
     ), columns AS (
       SELECT format('TABLE %s', a.attrelid::regclass) AS object, quote_ident(a.attname) AS col, a.attacl AS acl
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
        WHERE c.relnamespace::regnamespace::text = ANY (v_schemas) AND a.attacl IS NOT NULL
+         AND c.relowner = v_owner
     ), held AS (
       SELECT o.object, NULL::text AS col, x.privilege_type, r.rolname
         FROM objects o, aclexplode(o.acl) x JOIN pg_roles r ON r.oid = x.grantee
