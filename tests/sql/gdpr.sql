@@ -3,7 +3,7 @@
 -- api.files_deleted) and the right to erasure (api.erase_customer).
 -- Two organizations: Thirty Club keeps 30 days, Ninety Club the default 90.
 BEGIN;
-SELECT plan(45);
+SELECT plan(47);
 
 INSERT INTO venue.organizations (organization_id, name, slug, retention_days)
 VALUES ('00000000-0000-4000-8000-00000000d301', 'Thirty Club', 'thirty-club', 30),
@@ -102,6 +102,20 @@ SELECT results_eq(
 SELECT is((SELECT count(*)::int FROM audit.events e
             WHERE e.organization_id = '00000000-0000-4000-8000-00000000d302' AND e.event = 'retention.completed'),
   1, 'each organization''s run is audited');
+-- The audit log is append-only: what it copied of the deliveries' errors
+-- must not name the recipient, or retention could never remove it. (The
+-- recipient's own configuration events, recipient.added and the like, name
+-- them on purpose: who was sent an organization's reports.)
+SELECT is((SELECT count(*)::int FROM audit.delivery_events e
+            WHERE e.organization_id = '00000000-0000-4000-8000-00000000d301'
+              AND e.details::text LIKE '%thirty.example%')
+        + (SELECT count(*)::int FROM audit.events e
+            WHERE e.organization_id = '00000000-0000-4000-8000-00000000d301'
+              AND e.object_type = 'report_delivery' AND e::text LIKE '%thirty.example%'),
+  0, 'no delivery''s audit row keeps the address the mail server quoted');
+SELECT is((SELECT array_agg(DISTINCT e.details ->> 'error') FROM audit.delivery_events e
+            WHERE e.organization_id = '00000000-0000-4000-8000-00000000d301' AND e.details ? 'error'),
+  ARRAY['550 <address> mailbox full'], 'the error itself is kept, without the address');
 SELECT is(internal.apply_retention('00000000-0000-4000-8000-00000000d301', now()),
   '{"reports_expired": 0, "snapshots_removed": 0, "files_expired": 0, "deliveries_redacted": 0, "organizations": []}'::jsonb,
   'a second run removes nothing more');

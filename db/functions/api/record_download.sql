@@ -21,7 +21,9 @@ BEGIN
    * file through a signed link: report.downloaded in audit.events, with when
    * (the event's time), by whom (the session's actor, which the link server
    * sets to 'signed-link'; the link names a file, not a person, so the
-   * client's IP address and user agent, and the delivery and recipient when
+   * client's network (its IP address cut to /24 or /48 by
+   * internal.anonymised_ip: the log outlives the retention policy) and user
+   * agent, and the delivery and recipient when
    * the details name a delivery) and what (the report, the format, the file's
    * key and size). Returns the event's id.
    *
@@ -90,6 +92,11 @@ BEGIN
                                                  'subscription_id', v_delivery.subscription_id);
   END IF;
 
+  IF v_details ? 'client_ip' THEN
+    v_details := jsonb_set(v_details, '{client_ip}',
+                           coalesce(to_jsonb(internal.anonymised_ip(v_details ->> 'client_ip')), 'null'));
+  END IF;
+
   RETURN internal.audit_event(
     v_report.organization_id, 'report.downloaded', 'report_execution', p_generation_id::text, NULL, NULL,
     v_details || jsonb_strip_nulls(jsonb_build_object(
@@ -99,6 +106,6 @@ END
 $fn$;
 
 COMMENT ON FUNCTION api.record_download(bigint, text, jsonb) IS
-  'Records report.downloaded in audit.events for a report file served through a signed link (client IP, user agent, key, delivery in p_details); returns the event id. 22004 missing argument; 22023 bad details, format, key or delivery; P0002 unknown report; 55000 not completed.';
+  'Records report.downloaded in audit.events for a report file served through a signed link (client IP, kept as its /24 or /48 network, user agent, key, delivery in p_details); returns the event id. 22004 missing argument; 22023 bad details, format, key or delivery; P0002 unknown report; 55000 not completed.';
 REVOKE ALL ON FUNCTION api.record_download(bigint, text, jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION api.record_download(bigint, text, jsonb) TO nightcap_renderer;

@@ -55,7 +55,9 @@ BEGIN
 
   INSERT INTO audit.delivery_events (organization_id, delivery_id, actor, event, from_status, to_status, provider, details)
   VALUES (v_d.organization_id, v_d.delivery_id, 'provider:' || p_provider, 'provider_event', v_d.status, v_new, p_provider,
-          jsonb_build_object('event', p_event, 'occurred_at', p_occurred_at, 'answer', coalesce(p_details, '{}')));
+          jsonb_build_object('event', p_event, 'occurred_at', p_occurred_at,
+                             -- without the addresses and URLs it quotes: the log outlives retention
+                             'answer', internal.scrub_personal(coalesce(p_details, '{}')::text)::jsonb));
   PERFORM set_config('nightcap.actor', 'provider:' || p_provider, true);
   UPDATE reporting.report_delivery_history d
      SET status = v_new,

@@ -24,7 +24,9 @@ BEGIN
    * would have a hole. Only outcomes, so a delivery adds one or two rows
    * there (sent, then delivered), however many attempts it took; the
    * delivery_id leads to the rest. The destination (an address or URL) is
-   * left out: it is the recipient's, found through recipient_id.
+   * left out: it is the recipient's, found through recipient_id. The error
+   * is kept without the addresses and URLs it quotes (internal.scrub_personal):
+   * the log outlives the retention policy that blanks them on the delivery.
    */
   IF TG_OP = 'UPDATE' AND NEW.status IS NOT DISTINCT FROM OLD.status THEN
     RETURN NULL;
@@ -33,7 +35,7 @@ BEGIN
   VALUES (NEW.organization_id, NEW.delivery_id, coalesce(NEW.worker, internal.current_actor()), 'status',
           CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END, NEW.status, NEW.provider,
           jsonb_strip_nulls(jsonb_build_object(
-            'channel', NEW.channel, 'attempt', NEW.attempts, 'error', NEW.last_error,
+            'channel', NEW.channel, 'attempt', NEW.attempts, 'error', internal.scrub_personal(NEW.last_error),
             'skip_reason', NEW.skip_reason, 'provider_message_id', NEW.provider_message_id,
             'next_attempt_at', NEW.next_attempt_at)));
   IF NEW.status IN ('sent', 'delivered', 'bounced', 'complained', 'failed', 'skipped') THEN
@@ -53,7 +55,7 @@ BEGIN
         'job_alert_event_id', NEW.job_alert_event_id, 'kpi_alert_event_id', NEW.kpi_alert_event_id,
         'recipient_id', NEW.recipient_id, 'channel', NEW.channel, 'formats', NEW.formats,
         'provider', NEW.provider, 'provider_message_id', NEW.provider_message_id, 'attempts', NEW.attempts,
-        'worker', NEW.worker, 'error', NEW.last_error, 'skip_reason', NEW.skip_reason)));
+        'worker', NEW.worker, 'error', internal.scrub_personal(NEW.last_error), 'skip_reason', NEW.skip_reason)));
   END IF;
   RETURN NULL;
 END
