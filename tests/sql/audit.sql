@@ -3,7 +3,7 @@
 -- changed; api.tick's bookkeeping gives none; nobody, the owner included,
 -- changes or removes an event; an auditor reads their own organization's.
 BEGIN;
-SELECT plan(53);
+SELECT plan(77);
 SET LOCAL timezone = 'UTC';
 
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
@@ -266,6 +266,34 @@ SET LOCAL ROLE nightcap_auditor;
 SELECT throws_ok($$UPDATE audit.events SET actor = 'someone else'$$, '42501', NULL, 'an auditor cannot UPDATE it');
 SELECT throws_ok($$DELETE FROM audit.events$$, '42501', NULL, 'nor DELETE');
 SELECT throws_ok($$TRUNCATE audit.events$$, '42501', NULL, 'nor TRUNCATE');
+RESET ROLE;
+-- Every other role, on both logs: the manager, staff and renderer roles, and
+-- Supabase's (made here, undone with the test, where they do not exist).
+DO $$
+DECLARE
+  r text;
+BEGIN
+  FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+      EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT', r);
+    END IF;
+  END LOOP;
+END
+$$;
+CREATE FUNCTION pg_temp.write_as(p_role text, p_sql text) RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  EXECUTE format('SET LOCAL ROLE %I', p_role);
+  EXECUTE p_sql;
+END
+$fn$;
+SELECT throws_ok(format('SELECT pg_temp.write_as(%L, %L)', r, w), '42501', NULL, format('%s: %s', r, w))
+  FROM unnest(ARRAY['nightcap_manager', 'nightcap_staff', 'nightcap_renderer',
+                    'anon', 'authenticated', 'service_role']) AS r,
+       unnest(ARRAY['UPDATE audit.events SET actor = ''someone else''', 'DELETE FROM audit.events',
+                    'UPDATE audit.delivery_events SET actor = ''someone else''',
+                    'DELETE FROM audit.delivery_events']) AS w;
+SELECT set_config('nightcap.user_id', '00000000-0000-4000-8000-0000000000a2', true);
+SET LOCAL ROLE nightcap_auditor;
 
 -- 9. Who reads it: an auditor their organization's events, a manager none.
 SELECT is((SELECT array_agg(DISTINCT e.organization_id) FROM audit.events e),
