@@ -3,7 +3,7 @@
 -- admin; each has a venue, a customer, a booking, a payment, staff with
 -- shifts and a report. Expected counts are the rows written below.
 BEGIN;
-SELECT plan(81);
+SELECT plan(114);
 
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
   ('00000000-0000-4000-8000-0000000a0001', 'Org A', 'tenancy-a'),
@@ -201,6 +201,49 @@ SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM report
 SELECT is(pg_temp.as_user('nightcap_admin', 'b1', 'SELECT count(*) FROM reporting.report_templates'), '4', 'admin B reads B''s 4');
 SELECT is(pg_temp.as_user('nightcap_manager', 'a2', 'SELECT count(*) FROM reporting.daily_aggregations'), '0', 'aggregates: readable, none yet');
 SELECT throws_ok($t$SELECT pg_temp.run_as('nightcap_manager', 'a2', 'SELECT count(*) FROM internal.organization_secrets')$t$, '42501', NULL, 'the salts: nobody');
+
+-- Who may do what, table by table: the grants a role holds (the policies
+-- then narrow the rows). Read: S, insert: I, update: U, delete: D.
+SELECT results_eq(
+  $$SELECT r, t, concat(CASE WHEN has_table_privilege(r, t, 'SELECT') THEN 'S' END,
+                        CASE WHEN has_table_privilege(r, t, 'INSERT') THEN 'I' END,
+                        CASE WHEN has_table_privilege(r, t, 'UPDATE') THEN 'U' END,
+                        CASE WHEN has_table_privilege(r, t, 'DELETE') THEN 'D' END)
+      FROM unnest(ARRAY['nightcap_admin', 'nightcap_manager', 'nightcap_staff', 'nightcap_auditor']) r,
+           unnest(ARRAY['venue.customers', 'venue.payments', 'reporting.report_recipients',
+                        'reporting.customer_analytics', 'reporting.scheduled_jobs', 'audit.delivery_events']) t
+     ORDER BY 1, 2$$,
+  $$VALUES ('nightcap_admin', 'audit.delivery_events', 'S'), ('nightcap_admin', 'reporting.customer_analytics', 'S'),
+           ('nightcap_admin', 'reporting.report_recipients', 'SIUD'), ('nightcap_admin', 'reporting.scheduled_jobs', 'SIUD'),
+           ('nightcap_admin', 'venue.customers', 'SIUD'), ('nightcap_admin', 'venue.payments', 'SIUD'),
+           ('nightcap_auditor', 'audit.delivery_events', 'S'), ('nightcap_auditor', 'reporting.customer_analytics', ''),
+           ('nightcap_auditor', 'reporting.report_recipients', 'S'), ('nightcap_auditor', 'reporting.scheduled_jobs', 'S'),
+           ('nightcap_auditor', 'venue.customers', ''), ('nightcap_auditor', 'venue.payments', ''),
+           ('nightcap_manager', 'audit.delivery_events', ''), ('nightcap_manager', 'reporting.customer_analytics', 'S'),
+           ('nightcap_manager', 'reporting.report_recipients', 'S'), ('nightcap_manager', 'reporting.scheduled_jobs', 'S'),
+           ('nightcap_manager', 'venue.customers', 'S'), ('nightcap_manager', 'venue.payments', 'S'),
+           ('nightcap_staff', 'audit.delivery_events', ''), ('nightcap_staff', 'reporting.customer_analytics', ''),
+           ('nightcap_staff', 'reporting.report_recipients', ''), ('nightcap_staff', 'reporting.scheduled_jobs', ''),
+           ('nightcap_staff', 'venue.customers', ''), ('nightcap_staff', 'venue.payments', '')$$,
+  'each role''s privileges on customers, payments, recipients, analytics, jobs and the delivery log');
+-- And what that means in use: every insert, update and delete of a role
+-- without the privilege is refused, whatever rows it names.
+SELECT throws_ok(format('SELECT pg_temp.run_as(%L, %L, %L)', r.role, r.who, format(w, t)), '42501', NULL,
+                 format('%s: %s', r.role, format(w, t)))
+  FROM (VALUES ('nightcap_manager', 'a2'), ('nightcap_staff', 'a3'), ('nightcap_auditor', 'a4')) AS r(role, who),
+       unnest(ARRAY['venue.customers', 'venue.payments', 'reporting.report_recipients']) AS t,
+       unnest(ARRAY['INSERT INTO %s DEFAULT VALUES', 'UPDATE %s SET organization_id = organization_id',
+                    'DELETE FROM %s']) AS w;
+SELECT policies_are('venue', 'customers', ARRAY['owner_all', 'members_read', 'members_write'],
+  'venue.customers: the owner, members reading, admins writing');
+SELECT policies_are('venue', 'payments', ARRAY['owner_all', 'members_read', 'members_write'],
+  'venue.payments: the owner, members reading, admins writing');
+SELECT policies_are('reporting', 'report_recipients', ARRAY['owner_all', 'members_read', 'members_write'],
+  'report recipients: the owner, members reading, admins writing');
+SELECT policies_are('reporting', 'customer_analytics', ARRAY['owner_all', 'members_read'],
+  'customer analytics: read only, computed by the engine');
+SELECT policies_are('audit', 'delivery_events', ARRAY['owner_all', 'members_read'],
+  'the delivery log: read only');
 
 -- Configuration: an admin subscribes a recipient through RLS, and the
 -- engine's report job follows (its triggers do the bookkeeping as the owner).
