@@ -14,6 +14,7 @@ import io
 import os
 import subprocess
 import sys
+import threading
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -206,3 +207,53 @@ def test_an_erased_customer_is_nowhere_and_revenue_is_unchanged(
             assert needle.lower() not in lowered, (key, needle)
     html = next(texts[k] for k in rendered if k.endswith(".html"))
     assert "Erased customer" in html
+
+
+def test_a_report_being_made_while_its_customer_is_erased_is_redacted_when_it_lands(
+    migrated_db,
+):
+    """A report generation under way when the erasure starts: the erasure waits
+    for it to be stored, then redacts it; it does not slip past unredacted."""
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        org = conn.execute("SELECT api.create_organization('Race Club', 'race-club')")
+        org = org.fetchone()[0]
+        conn.execute("SELECT api.create_venue(%s, 'The Vault', 'the-vault', 600)", (org,))
+        conn.execute("SELECT api.generate_demo_data(%s, 35, 40, 11, '2026-06-30')", (org,))
+        conn.execute("SELECT api.process_hourly_aggregations()")
+        conn.execute("SELECT api.process_customer_analytics(%s, '2026-06-30')", (org,))
+
+        with psycopg.connect(migrated_db) as making:
+            # Generated, not yet committed: the snapshot names the top customer.
+            generation = making.execute(
+                "SELECT api.generate_report('customer_insights', %s, '2026-06-01', '2026-06-30')",
+                (org,),
+            ).fetchone()[0]
+            customer_id = making.execute(NAMED, (generation,)).fetchone()[0]
+
+            erasure: dict = {}
+
+            def erase() -> None:
+                with psycopg.connect(migrated_db, autocommit=True) as other:
+                    erasure["result"] = other.execute(
+                        "SELECT api.erase_customer(%s, %s)", (org, customer_id)
+                    ).fetchone()[0]
+
+            worker = threading.Thread(target=erase)
+            worker.start()
+            worker.join(timeout=1.0)
+            assert worker.is_alive(), "the erasure did not wait for the report being made"
+            making.commit()
+        worker.join(timeout=30)
+        assert not worker.is_alive()
+
+        assert erasure["result"]["reports_redacted"] == 1
+        named_after = conn.execute(NAMED, (generation,)).fetchall()
+        shown = conn.execute(
+            "SELECT count(*) FROM reporting.report_generation_history h"
+            " CROSS JOIN jsonb_array_elements(h.snapshot -> 'sections') s"
+            " CROSS JOIN jsonb_array_elements(s -> 'data' -> 'rows') r"
+            " WHERE h.generation_id = %s AND r ->> 'customer' = 'Erased customer'",
+            (generation,),
+        ).fetchone()[0]
+    assert customer_id not in [row[0] for row in named_after]
+    assert shown == 1

@@ -3,7 +3,7 @@
 -- api.files_deleted) and the right to erasure (api.erase_customer).
 -- Two organizations: Thirty Club keeps 30 days, Ninety Club the default 90.
 BEGIN;
-SELECT plan(47);
+SELECT plan(49);
 
 INSERT INTO venue.organizations (organization_id, name, slug, retention_days)
 VALUES ('00000000-0000-4000-8000-00000000d301', 'Thirty Club', 'thirty-club', 30),
@@ -249,6 +249,10 @@ SELECT ok(has_function_privilege('nightcap_admin', 'api.erase_customer(uuid,bigi
           AND NOT has_function_privilege('nightcap_manager', 'api.erase_customer(uuid,bigint)', 'EXECUTE'),
   'admins may call api.erase_customer, managers may not');
 
+-- Before any erasure, a snapshot about to be stored is stored as it was read.
+SELECT is(internal.redact_erased_customers('00000000-0000-4000-8000-00000000d301', pg_temp.named_snapshot()),
+  pg_temp.named_snapshot(), 'nobody erased: a snapshot is stored as read');
+
 -- The organization's admin erases Sarah.
 SELECT is(api.erase_customer('00000000-0000-4000-8000-00000000d301', 930001)
             - 'erased_at' - 'customer_id',
@@ -256,6 +260,14 @@ SELECT is(api.erase_customer('00000000-0000-4000-8000-00000000d301', 930001)
     "reports_files_expired": 1, "deliveries_withdrawn": 1, "feedback_comments_removed": 1,
     "booking_notes_removed": 1}'::jsonb,
   'erasure: the analytics row, three snapshots, one render handed back, one report''s files, one unsent delivery');
+-- A snapshot read before the erasure (perhaps on a standby) and stored after
+-- it: Sarah's row is redacted as it is stored, Tom's kept.
+SELECT is(internal.redact_erased_customers('00000000-0000-4000-8000-00000000d301', pg_temp.named_snapshot())
+            #> '{sections,1,data,rows}',
+  (SELECT jsonb_build_array(jsonb_build_object('rank', 1, 'customer', 'Erased customer', 'spend', 450),
+                            jsonb_build_object('rank', 2, 'customer', 'Tom B.', 'spend', 80, '_customer_key', k.tom))
+     FROM k),
+  'a snapshot read before the erasure and stored after it names the erased customer no more');
 SET LOCAL nightcap.user_id = '';
 
 SELECT results_eq(

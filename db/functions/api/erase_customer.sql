@@ -90,6 +90,10 @@ BEGIN
       MESSAGE = 'erase_customer: p_organization_id and p_customer_id are required',
       HINT = 'Pass the organization and the venue.customers customer_id to erase.';
   END IF;
+  -- Alone among the organization's report generations (internal.generate_report
+  -- holds this lock shared): those under way are stored before the redaction
+  -- below looks for them, and those to come read the anonymised customer.
+  PERFORM pg_advisory_xact_lock(hashtext('nightcap.erasure:' || p_organization_id::text));
   SELECT * INTO v_customer
     FROM venue.customers c
    WHERE c.organization_id = p_organization_id AND c.customer_id = p_customer_id

@@ -49,6 +49,10 @@ BEGIN
    */
   v_request := internal.check_report_request(p_template_key, p_organization_id, p_period_start, p_period_end,
                                              p_filters, p_formats, p_priority, true);
+  -- Never beside an erasure of the organization's customer (api.erase_customer
+  -- holds this lock alone): it waits for the reports being made to be stored,
+  -- then redacts them; a report begun after it reads the anonymised rows.
+  PERFORM pg_advisory_xact_lock_shared(hashtext('nightcap.erasure:' || p_organization_id::text));
   p_filters := v_request -> 'filters';
   v_venue_id := (v_request ->> 'venue_id')::bigint;
   v_formats := ARRAY(SELECT jsonb_array_elements_text(v_request -> 'formats'));
@@ -136,7 +140,9 @@ BEGIN
   END IF;
 
   IF p_snapshot IS NOT NULL THEN
-    v_snapshot := p_snapshot;
+    -- Read before now, perhaps on a standby behind the primary: a customer
+    -- erased since is redacted as it is stored.
+    v_snapshot := internal.redact_erased_customers(p_organization_id, p_snapshot);
   ELSE
     -- Datasets that name customers tag their rows with the pseudonymous key
     -- (internal.dataset_top_customers), which needs the organization's salt.
