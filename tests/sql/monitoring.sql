@@ -5,7 +5,7 @@
 -- figure is worked out by hand in the comments. Organization A holds the
 -- history under test; B a little of everything, which A's users must not see.
 BEGIN;
-SELECT plan(31);
+SELECT plan(33);
 
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
   ('00000000-0000-4000-8000-0000000a0078', 'Mon A', 'mon-a'),
@@ -167,14 +167,30 @@ SELECT set_eq(
 SELECT is((SELECT last_heartbeat_at FROM api.active_leases WHERE worker = 'w1'), now() - interval '10 seconds',
   'the job worker''s last heartbeat');
 
+-- Render attempts of A's daily summaries: 780001 failed 10 min ago, then
+-- succeeded 5 min ago; 780002 succeeded 3 h ago, and a later attempt was
+-- released 2 min ago by a stopping daemon (not counted); 780003 lost its
+-- lease 2 days ago (out of the day).
+INSERT INTO reporting.report_render_attempts
+  (organization_id, generation_id, attempt, worker, status, started_at, finished_at, error_message) VALUES
+  (pg_temp.a(), 780001, 1, 'r0', 'failed', now() - interval '11 minutes', now() - interval '10 minutes', 'WeasyPrint broke'),
+  (pg_temp.a(), 780001, 2, 'r0', 'succeeded', now() - interval '6 minutes', now() - interval '5 minutes', NULL),
+  (pg_temp.a(), 780002, 1, 'r0', 'succeeded', now() - interval '181 minutes', now() - interval '3 hours', NULL),
+  (pg_temp.a(), 780002, 2, 'r0', 'released', now() - interval '3 minutes', now() - interval '2 minutes', NULL),
+  (pg_temp.a(), 780003, 1, 'r0', 'lease_expired', now() - interval '2 days 1 minute', now() - interval '2 days', NULL);
+
 -- Success rates of A's sql jobs: last hour j1 3 ok + 1 failed, j2 1 failed:
 -- 5 attempts, 3 ok (0.6); last day also j1's 5 h ok and 6 h time-out: 7, 4 ok.
+-- Renders: last hour 780001's two (1 ok: 0.5); last day also 780002's
+-- first: 3, 2 ok (0.6667). The released one and the one 2 days ago: none.
 SELECT set_eq(
   $$SELECT period, queue, kind, attempts, succeeded, failed, success_rate, failure_rate
       FROM api.success_rates WHERE organization_id = pg_temp.a()$$,
   $$VALUES ('1 hour', 'job', 'sql', 5::bigint, 3::bigint, 2::bigint, 0.6000, 0.4000),
-           ('1 day', 'job', 'sql', 7, 4, 3, 0.5714, 0.4286)$$,
-  'success and failure rates over the last hour and day');
+           ('1 day', 'job', 'sql', 7, 4, 3, 0.5714, 0.4286),
+           ('1 hour', 'render', 'daily_summary', 2, 1, 1, 0.5000, 0.5000),
+           ('1 day', 'render', 'daily_summary', 3, 2, 1, 0.6667, 0.3333)$$,
+  'success and failure rates of jobs and renders over the last hour and day');
 
 -- Failures by SQLSTATE: last hour 22023 twice (j1 at 40 min, j2 at 15 min,
 -- the latest message j2's); last day also 57014 once; 2 days ago is out.
@@ -213,6 +229,24 @@ SELECT is((SELECT format('%s %s %s %s', completed_today, failed_today, completed
   '5 1 5 1', 'reports completed and failed today and this week');
 SELECT is((SELECT completed_today FROM api.reports_executed WHERE organization_id = pg_temp.b()), 1::bigint,
   'per organization');
+-- The week's edge, on the report's clock: organization C has a report that
+-- finished one minute into this Monday (London) and one a minute before it,
+-- on Sunday: one this week, the other last week. (Today, a Monday, the
+-- first is also today's.)
+INSERT INTO venue.organizations (organization_id, name, slug) VALUES ('00000000-0000-4000-8000-0000000c0078', 'Mon C', 'mon-c');
+INSERT INTO reporting.report_generation_history
+  (organization_id, template_id, template_key, template_version, period_start, period_end, timezone,
+   formats, status, request_key, requested_by, snapshot, requested_at, completed_at)
+SELECT '00000000-0000-4000-8000-0000000c0078',
+       pg_temp.t('00000000-0000-4000-8000-0000000c0078', 'daily_summary'), 'daily_summary', 1, d, d, 'Europe/London',
+       '{pdf}', 'completed', 'kc' || d, 'test', '{}', at, at
+  FROM (SELECT (date_trunc('week', now() AT TIME ZONE 'Europe/London') + m * interval '1 minute') AT TIME ZONE 'Europe/London' AS at,
+               (date_trunc('week', now() AT TIME ZONE 'Europe/London') + m * interval '1 minute')::date AS d
+          FROM (VALUES (1), (-1)) AS v(m)) x;
+SELECT is((SELECT format('%s %s', completed_this_week, completed_today)
+             FROM api.reports_executed WHERE organization_id = '00000000-0000-4000-8000-0000000c0078'),
+  CASE WHEN extract(isodow FROM now() AT TIME ZONE 'Europe/London') = 1 THEN '1 1' ELSE '1 0' END,
+  'this week starts on Monday at midnight on the report''s clock');
 
 -- Template use over 30 days: daily_summary 7 reports (5 completed), weekly 2 (1 completed).
 SELECT set_eq(
@@ -221,6 +255,15 @@ SELECT set_eq(
   $$VALUES ('daily_summary', 7::bigint, 5::bigint, 2::bigint, 1::bigint), ('weekly_summary', 2, 1, 0, 2),
            ('event_performance', 0, 0, 0, 3), ('customer_insights', 0, 0, 0, 3)$$,
   'templates ranked by use');
+-- A weekly summary asked for 6 more times and served from the cache: 2 + 6 = 8
+-- uses, more than the daily summary's 7, so it ranks first.
+UPDATE reporting.report_generation_history SET cache_hits = 6 WHERE generation_id = 780006;
+SELECT results_eq(
+  $$SELECT template_key, cache_hits_30d, usage_rank
+      FROM api.template_usage WHERE organization_id = pg_temp.a() AND template_key IN ('daily_summary', 'weekly_summary')
+     ORDER BY usage_rank$$,
+  $$VALUES ('weekly_summary', 6::bigint, 1::bigint), ('daily_summary', 0, 2)$$,
+  'cache hits count as uses');
 
 -- Recipients per report: 2 subscribers (r3 paused); over 5 completed daily
 -- reports 2 + 1 + 2 (780003's queued and sending deliveries) + 0 + 0 = 5
