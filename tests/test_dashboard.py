@@ -23,6 +23,7 @@ from renderer.storage import LocalStorage
 
 CHROMIUM = "/usr/bin/chromium"
 ORG = "00000000-0000-4000-8000-0000000d0a01"
+OTHER_ORG = "00000000-0000-4000-8000-0000000d0b01"
 MANAGER = "00000000-0000-4000-8000-00000000da02"
 STAFF = "00000000-0000-4000-8000-00000000da03"
 SECRET = b"d" * 40
@@ -46,6 +47,12 @@ INSERT INTO reporting.daily_aggregations (
   organization_id, venue_id, business_date, gross_revenue, refunds, net_revenue, check_ins,
   bookings_total, covers)
 VALUES ('{ORG}', 970101, '2026-05-01', 12480, 480, 12000, 300, 80, 240);
+-- Another organization, with a report of its own: the manager must never see it.
+INSERT INTO venue.organizations (organization_id, name, slug)
+VALUES ('{OTHER_ORG}', 'Other Club', 'other-club');
+INSERT INTO venue.venues (organization_id, venue_id, name, slug, capacity)
+VALUES ('{OTHER_ORG}', 970102, 'Elsewhere', 'elsewhere', 300);
+SELECT api.generate_report('daily_summary', '{OTHER_ORG}', '2026-05-01', '2026-05-01');
 """
 
 ALERT = {
@@ -208,8 +215,10 @@ def test_a_manager_watches_occupancy_live_and_downloads_a_pdf_staff_are_refused(
             assert page.goto(base + "/dashboard/history").status == 200
             shoot(page, "history-laptop")
             assert overflowing(page) == []
+            # Only the manager's organization's run: the other club's report is not listed.
             rows = page.locator("#history tbody tr")
             playwright.expect(rows).to_have_count(1)
+            playwright.expect(rows).to_contain_text("Dash Club")
             with page.expect_download() as download:
                 page.locator('#history a[data-format="pdf"]').click()
             pdf = Path(download.value.path()).read_bytes()

@@ -52,8 +52,9 @@ BEGIN
    * first hour it did not close (rollup_through) to p_now are read from the
    * fact tables through their (organization, venue, time) indexes. A fact
    * back-dated into a closed hour after the rollup shows once
-   * api.process_hourly_aggregations has rebuilt the day (api.work, every
-   * minute). With no rollup of the day, every fact of the day is read.
+   * api.process_hourly_aggregations has rebuilt the day (the system job
+   * hourly_aggregations, at the top of each hour: within the hour). With no
+   * rollup of the day, every fact of the day is read.
    *
    * The trading-day and hour arithmetic of internal.business_date and
    * internal.hour_bucket is written out here: this function runs as the
