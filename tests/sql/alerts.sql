@@ -3,7 +3,7 @@
 -- organization's admins through report_delivery_history. Expectations are
 -- fixed by hand from the rows written here.
 BEGIN;
-SELECT plan(47);
+SELECT plan(50);
 
 -- Organization A: venue The Backroom. Admins: a1 (a recipient with email and
 -- webhook), a2 (a recipient who withdrew consent), a3 (no recipient: not
@@ -108,6 +108,16 @@ SELECT is((SELECT alert - 'event_id' - 'occurred_at' FROM reporting.report_deliv
 SELECT is(internal.create_alert_deliveries(pg_temp.a(), NULL,
             (SELECT kpi_alert_event_id FROM reporting.kpi_alert_events WHERE transition = 'raised' AND venue_id = 940001),
             '{"kind": "kpi"}'), 0, 'queuing the same alert again writes nothing: once per admin and channel');
+SELECT is((SELECT count(*)::int FROM audit.events WHERE event = 'alert.unrouted'), 0,
+  'and it is not unrouted: it was routed the first time');
+-- A rule whose channels no admin has (b2 takes email only): nobody to tell,
+-- which the audit log says rather than dropping the alert in silence.
+SELECT is(internal.create_alert_deliveries(pg_temp.b(), NULL, NULL,
+            '{"kind": "kpi", "level": "critical", "transition": "raised"}', '{slack}'), 0,
+  'an alert nobody can be sent writes no delivery');
+SELECT is((SELECT details FROM audit.events WHERE event = 'alert.unrouted' AND organization_id = pg_temp.b()),
+  '{"reason": "no admin of the organization has a linked report recipient with a message channel among the rule''s", "channels": ["slack"], "level": "critical", "transition": "raised"}'::jsonb,
+  'alert.unrouted is audited with the reason');
 
 -- Critical twice escalates; warning after critical stays critical; on target clears.
 SELECT is(ARRAY[pg_temp.eval('2026-05-06', 25), pg_temp.eval('2026-05-07', 25), pg_temp.eval('2026-05-08', 35),

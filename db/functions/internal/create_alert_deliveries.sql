@@ -23,7 +23,9 @@ AS $fn$
    * Exactly once: a second call for the same event writes nothing (the
    * job_alert_once / kpi_alert_once constraints). message_id is stable per
    * event, recipient and channel. An admin without a linked recipient is
-   * not reachable and gets nothing. Returns the rows written.
+   * not reachable and gets nothing; when nobody at all is reachable, the
+   * alert is not dropped in silence: alert.unrouted goes to the audit log
+   * with the reason, for the operator to see. Returns the rows written.
    */
   WITH planned AS (
     SELECT r.organization_id, r.recipient_id, c.channel, route.destination, route.skip_reason
@@ -50,10 +52,20 @@ AS $fn$
       FROM planned p
         ON CONFLICT DO NOTHING
     RETURNING 1
+  ), unrouted AS (
+    SELECT internal.audit_event(
+             p_organization_id, 'alert.unrouted',
+             CASE WHEN p_job_alert_event_id IS NOT NULL THEN 'job_alert_event' ELSE 'kpi_alert_event' END,
+             coalesce(p_job_alert_event_id, p_kpi_alert_event_id)::text, NULL, NULL,
+             jsonb_strip_nulls(jsonb_build_object(
+               'reason', 'no admin of the organization has a linked report recipient with a message channel'
+                         || CASE WHEN p_channels IS NULL THEN '' ELSE ' among the rule''s' END,
+               'channels', p_channels, 'level', p_alert ->> 'level', 'transition', p_alert ->> 'transition')))
+     WHERE NOT EXISTS (SELECT 1 FROM planned)
   )
-  SELECT count(*)::integer FROM written
+  SELECT (SELECT count(*)::integer FROM written) + (SELECT count(*)::integer * 0 FROM unrouted)
 $fn$;
 
 COMMENT ON FUNCTION internal.create_alert_deliveries(uuid, bigint, bigint, jsonb, text[]) IS
-  'Queues an alert''s notifications: one delivery per admin with a linked recipient and per message channel of theirs (skipped with the reason where report deliveries would be), once per event.';
+  'Queues an alert''s notifications: one delivery per admin with a linked recipient and per message channel of theirs (skipped with the reason where report deliveries would be), once per event; audits alert.unrouted when nobody is reachable.';
 REVOKE ALL ON FUNCTION internal.create_alert_deliveries(uuid, bigint, bigint, jsonb, text[]) FROM PUBLIC;
