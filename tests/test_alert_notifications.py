@@ -21,6 +21,7 @@ from psycopg.rows import dict_row
 
 from renderer.alert_messages import alert_title
 from renderer.deliver_email import EmailSettings, send_email
+from renderer.deliver_slack import send_slack
 from renderer.deliver_webhook import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
@@ -47,7 +48,12 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/hooks/alerts"
 
 
-def raise_alert(url: str, webhook_url: str) -> None:
+def raise_alert(
+    url: str,
+    webhook_url: str,
+    slack_url: str | None = None,
+    channels: tuple[str, ...] = ("email", "webhook"),
+) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
             "INSERT INTO venue.organizations (organization_id, name, slug) "
@@ -66,9 +72,9 @@ def raise_alert(url: str, webhook_url: str) -> None:
         )
         conn.execute(
             "INSERT INTO reporting.report_recipients (organization_id, user_id, name, email, role, "
-            "preferred_channels, webhook_url, consent_given_at) VALUES (%s, %s, 'Ada Admin', "
-            "'ada@backroom.example', 'owner', '{email,webhook}', %s, now())",
-            [ORG, ADMIN, webhook_url],
+            "preferred_channels, webhook_url, slack_webhook_url, consent_given_at) VALUES (%s, %s, "
+            "'Ada Admin', 'ada@backroom.example', 'owner', %s, %s, %s, now())",
+            [ORG, ADMIN, list(channels), webhook_url, slack_url],
         )
         outcomes = [
             conn.execute(
@@ -97,6 +103,7 @@ def run_sender(url: str, outbox: Path) -> int:
         "webhook": lambda d: send_webhook(
             d, secret=LINK_SECRET, link_base_url="http://x", timeout_s=2
         ),
+        "slack": lambda d: send_slack(d, secret=LINK_SECRET, link_base_url="http://x", timeout_s=2),
     }
     sender = Sender(url, "alert-test", channels, threading.Event(), once=True, poll_seconds=0.1)
     sender.run()
@@ -155,6 +162,32 @@ def test_a_raised_kpi_alert_is_emailed_and_posted_once(
     # A second run sends nothing again.
     assert run_sender(migrated_db, outbox) == 0
     assert len(list(outbox.glob("*.eml"))) == 1
+    assert len(receiver.requests) == 1
+
+
+def test_a_raised_kpi_alert_is_posted_to_slack(
+    migrated_db: str, receiver: Receiver, tmp_path: Path
+) -> None:
+    slack_url = receiver.url.replace("/hooks/reports", "/services/T000/B000/alerts")
+    raise_alert(migrated_db, receiver.url, slack_url, channels=("slack",))
+
+    assert run_sender(migrated_db, tmp_path / "outbox") == 1
+    assert [(r["channel"], r["status"]) for r in deliveries(migrated_db)] == [("slack", "sent")]
+    ((path, headers, body),) = receiver.requests
+    assert path == "/services/T000/B000/alerts"
+    assert headers["Content-Type"].startswith("application/json")
+    message = json.loads(body)
+    subject = "[warning] Average spend per head below £40 at The Backroom, Sat 21 Nov"
+    assert message["text"] == subject
+    (attachment,) = message["attachments"]
+    assert attachment["color"] == "#d97706"  # warning
+    fields = {f["title"]: f["value"] for f in attachment["fields"]}
+    assert fields["Value"] == "£36.50"
+    assert fields["Consecutive nights"] == "2"
+    assert attachment["footer"] == "Backroom Leeds · nightcap"
+
+    # Sent once: a second run posts nothing.
+    assert run_sender(migrated_db, tmp_path / "outbox") == 0
     assert len(receiver.requests) == 1
 
 
