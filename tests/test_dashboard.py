@@ -7,10 +7,13 @@ Screenshots of every page, at laptop and phone widths, go to
 out/screenshots/ (NIGHTCAP_SCREENSHOTS to change) to be looked at.
 """
 
+import http.client
+import json
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -272,3 +275,50 @@ def test_without_a_session_or_with_a_forged_link_nothing_is_shown(dashboard):
     assert status(forged) == 403
     expired = dashboard_auth.sign_in_path(MANAGER, SECRET, now=time.time() - 3600)
     assert status(expired) == 403
+
+
+def test_a_burst_of_check_ins_is_read_a_few_times_not_once_per_scan(dashboard):
+    """Twenty check-ins, each its own transaction, in about a second: the stream
+    answers them with a read every half-second at most, and ends on the total."""
+    url, server = dashboard
+    cookie = dashboard_auth.session_cookie(MANAGER, SECRET).split(";", 1)[0]
+    host, port = server.base_url.removeprefix("http://").split(":")
+    stream = http.client.HTTPConnection(host, int(port), timeout=10)
+    stream.request("GET", "/dashboard/live/stream?venue=970101", headers={"Cookie": cookie})
+    response = stream.getresponse()
+    assert response.status == 200
+    events: list[tuple[float, str]] = []
+
+    def read() -> None:
+        for line in response:
+            if line.startswith(b"data: "):
+                html = json.loads(line[6:])["html"]
+                inside = re.search(
+                    r'data-kpi="people_inside".*?class="value">\s*([0-9]+)', html, re.S
+                )
+                events.append((time.monotonic(), inside.group(1) if inside else "?"))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 5
+    while not events and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert events, "no first event"
+    started = time.monotonic()
+    with psycopg.connect(url, autocommit=True) as conn:
+        for _ in range(20):
+            conn.execute(
+                "INSERT INTO venue.check_ins"
+                " (organization_id, venue_id, direction, method, people, occurred_at)"
+                " VALUES (%s, 970101, 'in', 'door', 1, now())",
+                (ORG,),
+            )
+            time.sleep(0.05)
+    burst = time.monotonic() - started
+    time.sleep(1.5)
+    stream.close()
+    updates = [value for at, value in events if at > started]
+    print(f"\n20 check-ins in {burst:.2f} s: {len(updates)} reads, {[v for _, v in events]}")
+    assert updates and updates[-1] == "20", events
+    # At most one read a half-second through the burst, and one after it.
+    assert len(updates) <= burst / 0.5 + 2, events
