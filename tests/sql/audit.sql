@@ -201,8 +201,8 @@ SELECT api.complete_report(980001, 'worker-1',
   '[{"format": "pdf", "key": "audit-a/daily_summary/2026-05-01/daily_summary-2026-05-01-g980001.pdf", "uri": "file:///r.pdf", "bytes": 2048, "sha256": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}]');
 SELECT api.fail_report(980002, 'worker-1', 'WeasyPrint ran out of memory');
 SELECT is(pg_temp.events(),
-  '{report_execution.started,report_execution.started,report_execution.started,report_execution.skipped,report_execution.completed,report_execution.failed,alert.raised}',
-  'three runs started, one skipped as it was written; the claim and heartbeat write nothing; one completed, one failed, which raised its alert');
+  '{report_execution.started,report_execution.started,report_execution.started,report_execution.skipped,report_execution.completed,report_execution.failed,alert.raised,alert.unrouted}',
+  'three runs started, one skipped as it was written; the claim and heartbeat write nothing; one completed, one failed, which raised its alert (unrouted: this organization has no admin to tell)');
 SELECT is((SELECT row(e.object_type, e.object_id, e.before, e.after)::text FROM audit.events e
             WHERE e.event = 'report_execution.completed' AND e.event_id > (SELECT event_id FROM mark)),
   row('report_execution', '980001', '{"status": "rendering"}'::jsonb,

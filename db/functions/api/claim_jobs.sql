@@ -103,7 +103,7 @@ BEGIN
              finished_at      = NULL
         FROM reporting.scheduled_jobs j
        WHERE r.run_id = v_run_id AND j.job_id = r.job_id
-      RETURNING r.run_id, r.job_id, r.job_type, r.attempt, r.scheduled_for, j.payload, r.lease_expires_at;
+      RETURNING r.run_id, r.job_id, r.job_type, r.attempt, r.scheduled_for, j.payload::jsonb, r.lease_expires_at;
     END IF;
     RETURN;
   END IF;
@@ -129,7 +129,7 @@ BEGIN
          finished_at      = NULL
     FROM picked p, reporting.scheduled_jobs j
    WHERE r.run_id = p.run_id AND j.job_id = r.job_id
-  RETURNING r.run_id, r.job_id, r.job_type, r.attempt, r.scheduled_for, j.payload, r.lease_expires_at;
+  RETURNING r.run_id, r.job_id, r.job_type, r.attempt, r.scheduled_for, j.payload::jsonb, r.lease_expires_at;
 END
 $fn$;
 

@@ -18,7 +18,7 @@ BEGIN
    */
   RETURN QUERY
   SELECT t.template_key, t.organization_id, p.period_start, p.period_end,
-         coalesce(p_job.payload -> 'filters', '{}'), p_job.priority, p_job.job_id, r.run_id
+         coalesce(p_job.payload -> 'filters', '{}'), p_job.priority::text, p_job.job_id, r.run_id
     FROM reporting.report_templates t
    CROSS JOIN LATERAL internal.report_job_period(t.organization_id, t.period_kind, p_scheduled_for,
                                                  p_job.payload -> 'filters') p
