@@ -15,11 +15,13 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import psycopg
+import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
@@ -257,3 +259,43 @@ def test_a_report_being_made_while_its_customer_is_erased_is_redacted_when_it_la
         ).fetchone()[0]
     assert customer_id not in [row[0] for row in named_after]
     assert shown == 1
+
+
+def test_an_erasure_that_cannot_wait_for_the_reports_under_way_changes_nothing(migrated_db):
+    """A report job holding the organization's reports for longer than 5 s: the
+    erasure gives up with 55P03 and a hint, and the customer is as they were."""
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        org = conn.execute("SELECT api.create_organization('Busy Club', 'busy-club')")
+        org = org.fetchone()[0]
+        conn.execute("SELECT api.create_venue(%s, 'The Vault', 'the-vault', 600)", (org,))
+        conn.execute("SELECT api.generate_demo_data(%s, 14, 20, 5, '2026-06-30')", (org,))
+        customer_id = conn.execute(
+            "SELECT min(customer_id) FROM venue.customers WHERE organization_id = %s", (org,)
+        ).fetchone()[0]
+        with psycopg.connect(migrated_db) as making:
+            making.execute(
+                "SELECT api.generate_report('daily_summary', %s, '2026-06-29', '2026-06-29')",
+                (org,),
+            )
+            started = time.monotonic()
+            with pytest.raises(psycopg.errors.LockNotAvailable) as refused:
+                conn.execute("SELECT api.erase_customer(%s, %s)", (org, customer_id))
+            waited = time.monotonic() - started
+            making.rollback()
+        assert 4.5 < waited < 15, waited
+        assert "nothing was erased" in str(refused.value)
+        assert refused.value.diag.message_hint.startswith("Call it again")
+        row = conn.execute(
+            "SELECT first_name IS NOT NULL, erased_at FROM venue.customers"
+            " WHERE organization_id = %s AND customer_id = %s",
+            (org, customer_id),
+        ).fetchone()
+        erased_events = conn.execute(
+            "SELECT count(*) FROM audit.events WHERE event = 'customer.erased'"
+            " AND organization_id = %s",
+            (org,),
+        ).fetchone()[0]
+        # The caller's own lock_timeout is as it was.
+        assert conn.execute("SHOW lock_timeout").fetchone()[0] == "0"
+    assert row == (True, None)
+    assert erased_events == 0

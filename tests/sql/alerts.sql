@@ -3,7 +3,7 @@
 -- organization's admins through report_delivery_history. Expectations are
 -- fixed by hand from the rows written here.
 BEGIN;
-SELECT plan(50);
+SELECT plan(51);
 
 -- Organization A: venue The Backroom. Admins: a1 (a recipient with email and
 -- webhook), a2 (a recipient who withdrew consent), a3 (no recipient: not
@@ -118,6 +118,10 @@ SELECT is(internal.create_alert_deliveries(pg_temp.b(), NULL, NULL,
 SELECT is((SELECT details FROM audit.events WHERE event = 'alert.unrouted' AND organization_id = pg_temp.b()),
   '{"reason": "no admin of the organization has a linked report recipient with a message channel among the rule''s", "channels": ["slack"], "level": "critical", "transition": "raised"}'::jsonb,
   'alert.unrouted is audited with the reason');
+SELECT internal.create_alert_deliveries(pg_temp.b(), NULL, NULL,
+         '{"kind": "kpi", "level": "critical", "transition": "raised"}', '{slack}');
+SELECT is((SELECT count(*)::int FROM audit.events WHERE event = 'alert.unrouted' AND organization_id = pg_temp.b()), 1,
+  'once per alert: asked again, nothing more is audited');
 
 -- Critical twice escalates; warning after critical stays critical; on target clears.
 SELECT is(ARRAY[pg_temp.eval('2026-05-06', 25), pg_temp.eval('2026-05-07', 25), pg_temp.eval('2026-05-08', 35),

@@ -228,13 +228,14 @@ SELECT is((SELECT row(e.object_type, e.before, e.after, e.details ->> 'recipient
 SELECT pg_temp.remark();
 SELECT set_config('nightcap.actor', 'signed-link', true);
 SELECT ok(api.record_download(980001, 'pdf',
-            jsonb_build_object('client_ip', '203.0.113.7', 'user_agent', 'Mail/1.0', 'delivery_id', :delivery)) > 0,
+            jsonb_build_object('client_ip', '203.0.113.7', 'user_agent', 'Mail/1.0', 'delivery_id', :delivery,
+                               'forwarded_for', '198.51.100.23, not-an-address, 2001:db8:5:6::1')) > 0,
   'a download is recorded');
 SELECT is((SELECT row(e.event, e.actor, e.object_type, e.object_id, e.details - 'delivery_id' - 'subscription_id')::text
              FROM audit.events e WHERE e.event_id > (SELECT event_id FROM mark)),
   row('report.downloaded', 'signed-link', 'report_execution', '980001',
-      '{"client_ip": "203.0.113.0/24", "user_agent": "Mail/1.0", "recipient_id": 940003, "format": "pdf", "bytes": 2048, "template_key": "daily_summary", "key": "audit-a/daily_summary/2026-05-01/daily_summary-2026-05-01-g980001.pdf"}'::jsonb)::text,
-  'report.downloaded: the link''s actor, the client, the delivery''s recipient, the file');
+      '{"client_ip": "203.0.113.0/24", "forwarded_for": "198.51.100.0/24, 2001:db8:5::/48", "user_agent": "Mail/1.0", "recipient_id": 940003, "format": "pdf", "bytes": 2048, "template_key": "daily_summary", "key": "audit-a/daily_summary/2026-05-01/daily_summary-2026-05-01-g980001.pdf"}'::jsonb)::text,
+  'report.downloaded: the link''s actor, the client''s and forwarded networks (not addresses), the delivery''s recipient, the file');
 SELECT throws_ok($$SELECT api.record_download(NULL, 'pdf', '{}')$$, '22004', NULL, 'no report: 22004');
 SELECT throws_ok($$SELECT api.record_download(989999, 'pdf', '{}')$$, 'P0002', NULL, 'an unknown report: P0002');
 SELECT throws_ok($$SELECT api.record_download(980002, 'pdf', '{}')$$, '55000', NULL, 'a failed report has no files: 55000');

@@ -3,7 +3,7 @@
 -- and suppression, the bounce-rate alert, the append-only compliance log,
 -- and bad input refused when written.
 BEGIN;
-SELECT plan(38);
+SELECT plan(39);
 
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES
   ('00000000-0000-4000-8000-0000000c0901', 'Delivery Org', 'delivery-org');
@@ -98,8 +98,16 @@ UPDATE reporting.report_delivery_history SET next_attempt_at = clock_timestamp()
  WHERE delivery_id = (SELECT delivery_id FROM c WHERE recipient_id = 920001);
 SELECT is((SELECT attempt FROM api.claim_deliveries('sender-1', 10, '1 minute', '{email}') WHERE recipient_id = 920001), 4,
   'after 1, 5 and 30 minutes comes the fourth and last attempt');
-SELECT is(api.record_delivery((SELECT delivery_id FROM c WHERE recipient_id = 920001), 'sender-1', 'deferred', 'smtp', NULL, 'connection refused'),
+SELECT is(api.record_delivery((SELECT delivery_id FROM c WHERE recipient_id = 920001), 'sender-1', 'deferred', 'smtp', NULL,
+            '550 5.1.1 <ops@alpha.example>: unknown user', NULL, '{"reply": "see https://mx.example/help?u=ops@alpha.example"}'),
   'failed', '... and when it fails too, the delivery has failed');
+-- The append-only log keeps the attempt's error and the server's answer, but
+-- not the address or URL they quote: retention could never remove them there.
+SELECT is((SELECT e.details - 'attempt' - 'outcome' FROM audit.delivery_events e
+            WHERE e.delivery_id = (SELECT delivery_id FROM c WHERE recipient_id = 920001) AND e.event = 'attempt'
+            ORDER BY e.event_id DESC LIMIT 1),
+  '{"error": "550 5.1.1 <<address>>: unknown user", "answer": {"reply": "see https://mx.example/<path>"}}'::jsonb,
+  'an attempt''s error and answer are audited without the address and URL in them');
 
 -- A sender that dies mid-send: the delivery is sent again with the same Message-ID and key.
 UPDATE reporting.report_delivery_history SET next_attempt_at = clock_timestamp() - interval '1 second'

@@ -230,22 +230,23 @@ SELECT is((SELECT format('%s %s %s %s', completed_today, failed_today, completed
 SELECT is((SELECT completed_today FROM api.reports_executed WHERE organization_id = pg_temp.b()), 1::bigint,
   'per organization');
 -- The week's edge, on the report's clock: organization C has a report that
--- finished one minute into this Monday (London) and one a minute before it,
--- on Sunday: one this week, the other last week. (Today, a Monday, the
--- first is also today's.)
+-- finished one minute into this Monday in Auckland (13 hours ahead of UTC in
+-- November, 12 in June: on UTC's clock both are still Sunday) and one a
+-- minute before it: one this week, the other last week. (Today, a Monday in
+-- Auckland, the first is also today's.)
 INSERT INTO venue.organizations (organization_id, name, slug) VALUES ('00000000-0000-4000-8000-0000000c0078', 'Mon C', 'mon-c');
 INSERT INTO reporting.report_generation_history
   (organization_id, template_id, template_key, template_version, period_start, period_end, timezone,
    formats, status, request_key, requested_by, snapshot, requested_at, completed_at)
 SELECT '00000000-0000-4000-8000-0000000c0078',
-       pg_temp.t('00000000-0000-4000-8000-0000000c0078', 'daily_summary'), 'daily_summary', 1, d, d, 'Europe/London',
+       pg_temp.t('00000000-0000-4000-8000-0000000c0078', 'daily_summary'), 'daily_summary', 1, d, d, 'Pacific/Auckland',
        '{pdf}', 'completed', 'kc' || d, 'test', '{}', at, at
-  FROM (SELECT (date_trunc('week', now() AT TIME ZONE 'Europe/London') + m * interval '1 minute') AT TIME ZONE 'Europe/London' AS at,
-               (date_trunc('week', now() AT TIME ZONE 'Europe/London') + m * interval '1 minute')::date AS d
+  FROM (SELECT (date_trunc('week', now() AT TIME ZONE 'Pacific/Auckland') + m * interval '1 minute') AT TIME ZONE 'Pacific/Auckland' AS at,
+               (date_trunc('week', now() AT TIME ZONE 'Pacific/Auckland') + m * interval '1 minute')::date AS d
           FROM (VALUES (1), (-1)) AS v(m)) x;
 SELECT is((SELECT format('%s %s', completed_this_week, completed_today)
              FROM api.reports_executed WHERE organization_id = '00000000-0000-4000-8000-0000000c0078'),
-  CASE WHEN extract(isodow FROM now() AT TIME ZONE 'Europe/London') = 1 THEN '1 1' ELSE '1 0' END,
+  CASE WHEN extract(isodow FROM now() AT TIME ZONE 'Pacific/Auckland') = 1 THEN '1 1' ELSE '1 0' END,
   'this week starts on Monday at midnight on the report''s clock');
 
 -- Template use over 30 days: daily_summary 7 reports (5 completed), weekly 2 (1 completed).

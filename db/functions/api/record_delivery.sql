@@ -68,9 +68,13 @@ BEGIN
 
   INSERT INTO audit.delivery_events (organization_id, delivery_id, actor, event, from_status, to_status, provider, details)
   VALUES (v_d.organization_id, v_d.delivery_id, p_worker, 'attempt', 'sending', v_status, p_provider,
-          jsonb_strip_nulls(jsonb_build_object('attempt', v_d.attempts, 'outcome', p_outcome, 'error', p_error,
+          -- The error and the provider's answer without the addresses and URLs they
+          -- quote: the append-only log outlives the retention policy.
+          jsonb_strip_nulls(jsonb_build_object('attempt', v_d.attempts, 'outcome', p_outcome,
+                                               'error', internal.scrub_personal(p_error),
                                                'provider_message_id', p_provider_message_id,
-                                               'retry_after', p_retry_after, 'answer', p_details)));
+                                               'retry_after', p_retry_after,
+                                               'answer', internal.scrub_personal(p_details::text)::jsonb)));
   UPDATE reporting.report_delivery_history d
      SET status = v_status,
          provider = coalesce(p_provider, d.provider),

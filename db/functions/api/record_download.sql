@@ -21,9 +21,9 @@ BEGIN
    * file through a signed link: report.downloaded in audit.events, with when
    * (the event's time), by whom (the session's actor, which the link server
    * sets to 'signed-link'; the link names a file, not a person, so the
-   * client's network (its IP address cut to /24 or /48 by
-   * internal.anonymised_ip: the log outlives the retention policy) and user
-   * agent, and the delivery and recipient when
+   * client's network (its IP address, and those a proxy's X-Forwarded-For
+   * names, cut to /24 or /48 by internal.anonymised_ip: the log outlives the
+   * retention policy) and user agent, and the delivery and recipient when
    * the details name a delivery) and what (the report, the format, the file's
    * key and size). Returns the event's id.
    *
@@ -92,9 +92,19 @@ BEGIN
                                                  'subscription_id', v_delivery.subscription_id);
   END IF;
 
+  -- Networks, not addresses (the log outlives retention): the client's, and
+  -- each a proxy says it forwarded for; what is not an address is left out.
   IF v_details ? 'client_ip' THEN
-    v_details := jsonb_set(v_details, '{client_ip}',
-                           coalesce(to_jsonb(internal.anonymised_ip(v_details ->> 'client_ip')), 'null'));
+    v_details := (v_details - 'client_ip')
+                 || jsonb_strip_nulls(jsonb_build_object('client_ip', internal.anonymised_ip(v_details ->> 'client_ip')));
+  END IF;
+  IF v_details ? 'forwarded_for' THEN
+    v_details := (v_details - 'forwarded_for')
+                 || jsonb_strip_nulls(jsonb_build_object('forwarded_for', (
+                      SELECT string_agg(n, ', ' ORDER BY i)
+                        FROM unnest(string_to_array(v_details ->> 'forwarded_for', ',')) WITH ORDINALITY AS a (ip, i)
+                       CROSS JOIN LATERAL internal.anonymised_ip(btrim(a.ip)) AS n
+                       WHERE n IS NOT NULL)));
   END IF;
 
   RETURN internal.audit_event(

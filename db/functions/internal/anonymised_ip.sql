@@ -2,7 +2,7 @@
 CREATE OR REPLACE FUNCTION internal.anonymised_ip(p_ip text)
 RETURNS text
 LANGUAGE plpgsql
-IMMUTABLE PARALLEL SAFE
+IMMUTABLE PARALLEL UNSAFE  -- its EXCEPTION block is a subtransaction, which a parallel worker may not start
 AS $fn$
 BEGIN
   /*

@@ -62,6 +62,12 @@ AS $fn$
                          || CASE WHEN p_channels IS NULL THEN '' ELSE ' among the rule''s' END,
                'channels', p_channels, 'level', p_alert ->> 'level', 'transition', p_alert ->> 'transition')))
      WHERE NOT EXISTS (SELECT 1 FROM planned)
+       -- once per event, as its deliveries would be
+       AND NOT EXISTS (SELECT 1 FROM audit.events e
+                        WHERE e.organization_id = p_organization_id AND e.event = 'alert.unrouted'
+                          AND e.object_type = CASE WHEN p_job_alert_event_id IS NOT NULL THEN 'job_alert_event'
+                                                   ELSE 'kpi_alert_event' END
+                          AND e.object_id IS NOT DISTINCT FROM coalesce(p_job_alert_event_id, p_kpi_alert_event_id)::text)
   )
   SELECT (SELECT count(*)::integer FROM written) + (SELECT count(*)::integer * 0 FROM unrouted)
 $fn$;

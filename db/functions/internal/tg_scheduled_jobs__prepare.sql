@@ -22,8 +22,9 @@ BEGIN
    *     are not caught up when it is switched on again.
    *   - the payload must be one api.work can run (internal.check_job_payload,
    *     22023), so a job that could only fail at 02:00 is refused now.
-   * The remaining rules (job_type, priority, max_attempts, catch_up, ...) are
-   * CHECK constraints on the table.
+   * The remaining rules are the column types' (domains: job_type, priority,
+   * timezone, max_attempts, catch_up, ..., migration 0027) and the table's
+   * CHECK constraints (name, back-off, venue needs organization).
    */
   NEW.cron_expression := api.cron_validate(NEW.cron_expression);
   PERFORM internal.check_job_payload(NEW.job_type, NEW.payload);
