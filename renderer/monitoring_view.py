@@ -13,19 +13,25 @@ class Panel:
     title: str
     order: str  # the 50 rows shown: the ORDER BY of the view's columns
     chart: str | None = None  # the numeric column drawn as bars ...
-    label: str | None = None  # ... each bar named by this column
+    label: tuple[str, ...] = ()  # ... each bar named by these columns (one row, one bar)
 
 
 PANELS = (
-    Panel("queue_depth", "Queue depth", "depth DESC, queue, kind, status", "depth", "kind"),
-    Panel("active_leases", "Active leases", "leases DESC, worker", "leases", "worker"),
+    Panel(
+        "queue_depth",
+        "Queue depth",
+        "depth DESC, queue, kind, status",
+        "depth",
+        ("queue", "kind", "status"),
+    ),
+    Panel("active_leases", "Active leases", "leases DESC, worker", "leases", ("queue", "worker")),
     Panel("success_rates", "Success and failure rates", "period, queue, kind, organization_id"),
     Panel(
         "failures_by_sqlstate",
         "Failures by SQLSTATE",
         "period, failures DESC, sqlstate",
         "failures",
-        "sqlstate",
+        ("period", "sqlstate"),
     ),
     Panel(
         "report_duration_percentiles",
@@ -39,17 +45,21 @@ PANELS = (
         "Most-used templates",
         "usage_rank, template_key",
         "reports_30d",
-        "template_key",
+        ("template_key",),
     ),
     Panel(
         "recipients_per_report",
         "Recipients per report",
         "subscribers DESC, template_key",
         "subscribers",
-        "template_key",
+        ("template_key",),
     ),
     Panel(
-        "storage_by_organization", "Storage used", "total_bytes DESC", "total_bytes", "organization"
+        "storage_by_organization",
+        "Storage used",
+        "total_bytes DESC",
+        "total_bytes",
+        ("organization",),
     ),
     Panel("bounce_rates", "Bounce rate", "period, organization_id"),
     Panel("missed_runs_recent", "Missed runs", "scheduled_for DESC, job_id"),
@@ -91,7 +101,11 @@ def panels(conn: psycopg.Connection, organizations: dict[str, str]) -> list[dict
             top = max(float(r[panel.chart] or 0) for r in rows) or 1.0
             bars = [
                 {
-                    "label": str(r.get(panel.label or columns[0]) or ""),
+                    "label": " · ".join(
+                        str(r.get(c))
+                        for c in (panel.label or (columns[0],))
+                        if r.get(c) is not None
+                    ),
                     "value": r[panel.chart],
                     "height": round(100 * float(r[panel.chart] or 0) / top),
                 }
