@@ -248,6 +248,12 @@ def test_a_manager_watches_occupancy_live_and_downloads_a_pdf_staff_are_refused(
             assert mine.url.endswith("/dashboard/me")
             playwright.expect(mine.locator("main table tbody tr")).to_have_count(1)
             shoot(mine, "me-laptop")
+            staff_phone = browser.new_context(
+                viewport={"width": 390, "height": 844}, is_mobile=True
+            ).new_page()
+            staff_phone.goto(base + dashboard_auth.sign_in_path(STAFF, SECRET))
+            shoot(staff_phone, "me-phone")
+            assert overflowing(staff_phone) == []
             for name in PAGES:
                 response = mine.goto(f"{base}/dashboard/{name}")
                 assert response.status == 403, name
