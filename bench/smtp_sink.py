@@ -10,7 +10,6 @@ record is kept, so a sender that saw 250 has its message in `received`.
         sink.received
 """
 
-import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 
 from aiosmtpd.controller import Controller
+
+from renderer.cluster import free_port
 
 HOST = "127.0.0.1"
 
@@ -31,13 +32,6 @@ class Received:
     idempotency_key: str | None
     size: int
     at: float  # time.time()
-
-
-def free_port() -> int:
-    # The Controller checks it is up by connecting to its port, so port 0 will not do.
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 class _Handler:
@@ -67,6 +61,7 @@ class SmtpSink:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._received: list[Received] = []
+        # A real port, not 0: the Controller checks it is up by connecting to it.
         self._controller = Controller(_Handler(self), hostname=HOST, port=free_port())
 
     def record(self, message: Received) -> None:

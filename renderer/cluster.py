@@ -61,8 +61,20 @@ def port_is_free(port: int) -> bool:
         return True
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on now (the kernel's pick)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def is_root() -> bool:
     return os.geteuid() == 0
+
+
+def as_postgres(*cmd: str) -> list[str]:
+    """The server refuses to run as root: as root, run `cmd` as the `postgres` user."""
+    return ["runuser", "-u", "postgres", "--", *cmd] if is_root() else list(cmd)
 
 
 @dataclass
@@ -136,9 +148,7 @@ class LocalCluster:
     # -- processes -----------------------------------------------------------
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        cmd = [str(server_bindir() / args[0]), *args[1:]]
-        if is_root():
-            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        cmd = as_postgres(str(server_bindir() / args[0]), *args[1:])
         done = subprocess.run(cmd, capture_output=True, text=True)
         if check and done.returncode != 0:
             raise ClusterError(f"{args[0]} failed:\n{done.stdout}{done.stderr}{self.log_tail()}")

@@ -6,9 +6,9 @@ is split in three:
 
 1. on the primary, api.prepare_report_read(organization) writes what the read
    needs (the organization's system templates and analytics salt; once per
-   organization, a no-op after) and commits; then the primary's WAL write
-   position is taken: every commit visible on the primary at that moment
-   lies before it;
+   organization, a no-op after) and commits; then the primary's WAL insert
+   position is taken (queries/reader_primary_lsn.sql): every commit visible
+   on the primary at that moment lies before it;
 2. on the standby, once pg_last_wal_replay_lsn() has reached that position,
    every snapshot of the run is read by api.compute_report_snapshot (STABLE:
    it cannot write) in one REPEATABLE READ READ ONLY transaction, so the

@@ -15,9 +15,7 @@ it; it suits anyone who wants a local standby to try NIGHTCAP_READ_URL on.
 """
 
 import contextlib
-import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -27,6 +25,7 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 
 from renderer import queries
+from renderer.cluster import as_postgres, free_port, is_root
 
 # Settings a standby must have at least as high as its primary's, and those
 # that make reads on it cost what they cost on the primary: copied over.
@@ -42,23 +41,16 @@ COPIED_SETTINGS = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def as_postgres(*cmd: str) -> list[str]:
-    """The server refuses to run as root: switch to `postgres` when we are root."""
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else list(cmd)
-
-
 class Standby:
     def __init__(self, admin_conninfo: str):
         with psycopg.connect(admin_conninfo) as conn:
             version = conn.execute("SHOW server_version_num").fetchone()[0]
             self.settings = {
-                name: f"'{conn.execute(f'SHOW {name}').fetchone()[0]}'" for name in COPIED_SETTINGS
+                name: f"'{value}'"
+                for name, value in conn.execute(
+                    "SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name",
+                    (list(COPIED_SETTINGS),),
+                ).fetchall()
             }
         self.primary = admin_conninfo
         self.bindir = Path(f"/usr/lib/postgresql/{int(version) // 10000}/bin")
@@ -89,7 +81,7 @@ class Standby:
         )
         (self.data / "pg_hba.conf").write_text("host all all 127.0.0.1/32 scram-sha-256\n")
         (self.data / "pg_ident.conf").write_text("")
-        if os.geteuid() == 0:
+        if is_root():
             shutil.chown(self.root, "postgres", "postgres")
             subprocess.run(["chown", "-R", "postgres:postgres", str(self.data)], check=True)
         self.data.chmod(0o700)

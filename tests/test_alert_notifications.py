@@ -11,7 +11,6 @@ import datetime as dt
 import email
 import email.policy
 import json
-import socket
 import threading
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from renderer.alert_messages import alert_title
+from renderer.cluster import free_port
 from renderer.deliver_email import EmailSettings, send_email
 from renderer.deliver_slack import send_slack
 from renderer.deliver_webhook import (
@@ -42,10 +42,7 @@ VENUE = 960001
 
 def closed_port_url() -> str:
     """A loopback URL nobody listens on: connections are refused."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}/hooks/alerts"
+    return f"http://127.0.0.1:{free_port()}/hooks/alerts"
 
 
 def raise_alert(

@@ -3,7 +3,6 @@
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,11 +11,7 @@ import psycopg
 import psycopg.conninfo
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from renderer.cluster import free_port
 
 
 def nightcap(*args: str, env: dict) -> subprocess.CompletedProcess:

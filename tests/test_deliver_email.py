@@ -26,6 +26,7 @@ import resend
 from aiosmtpd.controller import Controller
 
 from renderer import signed_links
+from renderer.cluster import free_port
 from renderer.deliver_email import EmailSettings, send_email
 from renderer.delivery_types import Delivery, Outcome
 from renderer.email_message import MAX_ATTACHMENT_BYTES, build_email, subject_for
@@ -145,12 +146,6 @@ def attachments_of(message: EmailMessage) -> dict[str, bytes]:
     return {
         part.get_filename(): part.get_payload(decode=True) for part in message.iter_attachments()
     }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ---------------------------------------------------------------------------

@@ -101,6 +101,20 @@ def rows_containing(conn: psycopg.Connection, needles: list[str]) -> list[str]:
     return found
 
 
+def demo_club(conn: psycopg.Connection, name: str, days: int = 35, per_night: int = 40) -> str:
+    """A new organization with one venue and `days` of demo data to 30 June 2026,
+    aggregated and with its customer analytics; its id."""
+    slug = name.lower().replace(" ", "-")
+    org = conn.execute("SELECT api.create_organization(%s, %s)", (name, slug)).fetchone()[0]
+    conn.execute("SELECT api.create_venue(%s, 'The Vault', 'the-vault', 600)", (org,))
+    conn.execute(
+        "SELECT api.generate_demo_data(%s, %s, %s, 11, '2026-06-30')", (org, days, per_night)
+    )
+    conn.execute("SELECT api.process_hourly_aggregations()")
+    conn.execute("SELECT api.process_customer_analytics(%s, '2026-06-30')", (org,))
+    return org
+
+
 def superuser_url(admin_conninfo: str, url: str) -> str:
     return make_conninfo(admin_conninfo, dbname=conninfo_to_dict(url)["dbname"])
 
@@ -110,12 +124,7 @@ def test_an_erased_customer_is_nowhere_and_revenue_is_unchanged(
 ):
     out = tmp_path / "reports"
     with psycopg.connect(migrated_db, autocommit=True) as conn:
-        org = conn.execute("SELECT api.create_organization('Erasure Club', 'erasure-club')")
-        org = org.fetchone()[0]
-        conn.execute("SELECT api.create_venue(%s, 'The Vault', 'the-vault', 600)", (org,))
-        conn.execute("SELECT api.generate_demo_data(%s, 35, 40, 11, '2026-06-30')", (org,))
-        conn.execute("SELECT api.process_hourly_aggregations()")
-        conn.execute("SELECT api.process_customer_analytics(%s, '2026-06-30')", (org,))
+        org = demo_club(conn, "Erasure Club")
         first = conn.execute(
             "SELECT api.generate_report('customer_insights', %s, '2026-06-01', '2026-06-30')",
             (org,),
@@ -217,12 +226,7 @@ def test_a_report_being_made_while_its_customer_is_erased_is_redacted_when_it_la
     """A report generation under way when the erasure starts: the erasure waits
     for it to be stored, then redacts it; it does not slip past unredacted."""
     with psycopg.connect(migrated_db, autocommit=True) as conn:
-        org = conn.execute("SELECT api.create_organization('Race Club', 'race-club')")
-        org = org.fetchone()[0]
-        conn.execute("SELECT api.create_venue(%s, 'The Vault', 'the-vault', 600)", (org,))
-        conn.execute("SELECT api.generate_demo_data(%s, 35, 40, 11, '2026-06-30')", (org,))
-        conn.execute("SELECT api.process_hourly_aggregations()")
-        conn.execute("SELECT api.process_customer_analytics(%s, '2026-06-30')", (org,))
+        org = demo_club(conn, "Race Club")
 
         with psycopg.connect(migrated_db) as making:
             # Generated, not yet committed: the snapshot names the top customer.
@@ -265,10 +269,7 @@ def test_an_erasure_that_cannot_wait_for_the_reports_under_way_changes_nothing(m
     """A report job holding the organization's reports for longer than 5 s: the
     erasure gives up with 55P03 and a hint, and the customer is as they were."""
     with psycopg.connect(migrated_db, autocommit=True) as conn:
-        org = conn.execute("SELECT api.create_organization('Busy Club', 'busy-club')")
-        org = org.fetchone()[0]
-        conn.execute("SELECT api.create_venue(%s, 'The Vault', 'the-vault', 600)", (org,))
-        conn.execute("SELECT api.generate_demo_data(%s, 14, 20, 5, '2026-06-30')", (org,))
+        org = demo_club(conn, "Busy Club", days=14, per_night=20)
         customer_id = conn.execute(
             "SELECT min(customer_id) FROM venue.customers WHERE organization_id = %s", (org,)
         ).fetchone()[0]

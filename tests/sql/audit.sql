@@ -269,18 +269,10 @@ SELECT throws_ok($$DELETE FROM audit.events$$, '42501', NULL, 'nor DELETE');
 SELECT throws_ok($$TRUNCATE audit.events$$, '42501', NULL, 'nor TRUNCATE');
 RESET ROLE;
 -- Every other role, on both logs: the manager, staff and renderer roles, and
--- Supabase's (made here, undone with the test, where they do not exist).
-DO $$
-DECLARE
-  r text;
-BEGIN
-  FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-      EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT', r);
-    END IF;
-  END LOOP;
-END
-$$;
+-- Supabase's (made by the fixture, and undone with the test, where they do not exist).
+SET LOCAL client_min_messages = warning;  -- where they exist, its GRANTs say so
+\ir ../fixtures/supabase_roles.sql
+RESET client_min_messages;
 CREATE FUNCTION pg_temp.write_as(p_role text, p_sql text) RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
   EXECUTE format('SET LOCAL ROLE %I', p_role);

@@ -8,9 +8,11 @@ LANGUAGE plpgsql
 VOLATILE
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+-- No lock is waited for longer (see the erasure lock below); the caller's own
+-- setting is back when the function returns.
+SET lock_timeout = '5s'
 AS $fn$
 DECLARE
-  v_lock_timeout text;
   v_customer   venue.customers;
   v_key        text;
   v_now        timestamptz := clock_timestamp();
@@ -96,16 +98,13 @@ BEGIN
   -- below looks for them, and those to come read the anonymised customer.
   -- Waits at most 5 s (a report job inside a long api.work transaction holds
   -- its share to the end): then 55P03 and nothing changed; call it again.
-  v_lock_timeout := current_setting('lock_timeout');
   BEGIN
-    PERFORM set_config('lock_timeout', '5s', true);
     PERFORM pg_advisory_xact_lock(hashtext('nightcap.erasure:' || p_organization_id::text));
   EXCEPTION WHEN lock_not_available THEN
     RAISE EXCEPTION USING ERRCODE = 'lock_not_available',
       MESSAGE = format('erase_customer: reports of organization %s are being made; nothing was erased', p_organization_id),
       HINT = 'Call it again in a minute: the erasure waits for reports under way, to redact them too.';
   END;
-  PERFORM set_config('lock_timeout', v_lock_timeout, true);
   SELECT * INTO v_customer
     FROM venue.customers c
    WHERE c.organization_id = p_organization_id AND c.customer_id = p_customer_id

@@ -15,6 +15,7 @@ DECLARE
   v_file     jsonb;
   v_details  jsonb := coalesce(p_details, '{}');
   v_delivery record;
+  v_ip_key   text;
 BEGIN
   /*
    * The renderer's link server calls this each time it has served a report
@@ -94,18 +95,12 @@ BEGIN
 
   -- Networks, not addresses (the log outlives retention): the client's, and
   -- each a proxy says it forwarded for; what is not an address is left out.
-  IF v_details ? 'client_ip' THEN
-    v_details := (v_details - 'client_ip')
-                 || jsonb_strip_nulls(jsonb_build_object('client_ip', internal.anonymised_ip(v_details ->> 'client_ip')));
-  END IF;
-  IF v_details ? 'forwarded_for' THEN
-    v_details := (v_details - 'forwarded_for')
-                 || jsonb_strip_nulls(jsonb_build_object('forwarded_for', (
-                      SELECT string_agg(n, ', ' ORDER BY i)
-                        FROM unnest(string_to_array(v_details ->> 'forwarded_for', ',')) WITH ORDINALITY AS a (ip, i)
-                       CROSS JOIN LATERAL internal.anonymised_ip(btrim(a.ip)) AS n
-                       WHERE n IS NOT NULL)));
-  END IF;
+  FOREACH v_ip_key IN ARRAY ARRAY['client_ip', 'forwarded_for'] LOOP
+    IF v_details ? v_ip_key THEN
+      v_details := (v_details - v_ip_key)
+                   || jsonb_strip_nulls(jsonb_build_object(v_ip_key, internal.anonymised_ip(v_details ->> v_ip_key)));
+    END IF;
+  END LOOP;
 
   RETURN internal.audit_event(
     v_report.organization_id, 'report.downloaded', 'report_execution', p_generation_id::text, NULL, NULL,

@@ -52,23 +52,24 @@ AS $fn$
       FROM planned p
         ON CONFLICT DO NOTHING
     RETURNING 1
+  ), alert AS (
+    SELECT CASE WHEN p_job_alert_event_id IS NOT NULL THEN 'job_alert_event' ELSE 'kpi_alert_event' END AS object_type,
+           coalesce(p_job_alert_event_id, p_kpi_alert_event_id)::text AS object_id
   ), unrouted AS (
     SELECT internal.audit_event(
-             p_organization_id, 'alert.unrouted',
-             CASE WHEN p_job_alert_event_id IS NOT NULL THEN 'job_alert_event' ELSE 'kpi_alert_event' END,
-             coalesce(p_job_alert_event_id, p_kpi_alert_event_id)::text, NULL, NULL,
+             p_organization_id, 'alert.unrouted', a.object_type, a.object_id, NULL, NULL,
              jsonb_strip_nulls(jsonb_build_object(
                'reason', 'no admin of the organization has a linked report recipient with a message channel'
                          || CASE WHEN p_channels IS NULL THEN '' ELSE ' among the rule''s' END,
                'channels', p_channels, 'level', p_alert ->> 'level', 'transition', p_alert ->> 'transition')))
+      FROM alert a
      WHERE NOT EXISTS (SELECT 1 FROM planned)
        -- once per event, as its deliveries would be
        AND NOT EXISTS (SELECT 1 FROM audit.events e
                         WHERE e.organization_id = p_organization_id AND e.event = 'alert.unrouted'
-                          AND e.object_type = CASE WHEN p_job_alert_event_id IS NOT NULL THEN 'job_alert_event'
-                                                   ELSE 'kpi_alert_event' END
-                          AND e.object_id IS NOT DISTINCT FROM coalesce(p_job_alert_event_id, p_kpi_alert_event_id)::text)
+                          AND e.object_type = a.object_type AND e.object_id IS NOT DISTINCT FROM a.object_id)
   )
+  -- unrouted is read only so that it runs (a SELECT in WITH runs when read); it adds nothing.
   SELECT (SELECT count(*)::integer FROM written) + (SELECT count(*)::integer * 0 FROM unrouted)
 $fn$;
 

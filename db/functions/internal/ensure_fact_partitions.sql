@@ -77,9 +77,8 @@ BEGIN
                        format('Partition of venue.%s: %s in [%s, %s) UTC. Read and written through venue.%s.',
                               v_table, v_column, v_month, (v_month + interval '1 month')::date, v_table));
         EXECUTE format('ALTER TABLE venue.%I OWNER TO nightcap_owner', v_name);
-        EXECUTE format('ALTER TABLE venue.%I ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY', v_name);
-        EXECUTE format('CREATE POLICY owner_all ON venue.%I TO nightcap_owner USING (true) WITH CHECK (true)', v_name);
-        EXECUTE format('REVOKE ALL ON venue.%I FROM PUBLIC', v_name);
+        -- The owner's policy alone and no grants: no reader, no writer.
+        PERFORM internal.set_tenant_access(format('venue.%I', v_name)::regclass, '{}');
         v_made := v_made + 1;
       EXCEPTION WHEN duplicate_table THEN
         NULL;
