@@ -1,6 +1,6 @@
 -- api.generate_demo_data: bad input is rejected by SQLSTATE; a generated week looks right.
 BEGIN;
-SELECT plan(22);
+SELECT plan(23);
 
 SELECT api.create_organization('Test Club', 'test-club') AS org \gset
 SELECT api.create_organization('Empty Org', 'empty-org') AS empty_org \gset
@@ -24,6 +24,9 @@ SELECT throws_ok(format('SELECT api.generate_demo_data(%L, 7, 10, 1)', :'empty_o
 
 -- One week, Monday 2026-03-02 to Sunday 2026-03-08: the club's programme is
 -- Thursday NOSTALGIA, Friday LA FIESTA, Saturday SHHH!.
+-- (The caller's own statistics target, which the generator lowers for its
+-- ANALYZEs and must give back.)
+SET LOCAL default_statistics_target = 250;
 SELECT api.generate_demo_data(:'org', 7, 40, 42, '2026-03-08') AS counts \gset
 SELECT results_eq(
   format($$SELECT series, (starts_at AT TIME ZONE 'Europe/London')::text
@@ -60,6 +63,8 @@ SELECT is((SELECT count(*) FROM venue.bookings
 -- afterwards, in the same transaction, a dangling reference is refused again.
 SELECT is(current_setting('nightcap.skip_reference_checks', true), 'off',
   'the generator turns the reference-check skip off before it returns');
+SELECT is(current_setting('default_statistics_target'), '250',
+  'the generator gives the caller''s statistics target back');
 SELECT throws_ok(format($$INSERT INTO venue.payments (organization_id, venue_id, booking_id, kind, amount, provider, paid_at)
                           VALUES (%L, %s, -1, 'bar', 10, 'cash', '2026-03-06 23:00+00')$$, :'org', :'venue'),
   '23503', NULL, 'after the generator, a payment for a booking that does not exist is refused');

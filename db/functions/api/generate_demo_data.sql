@@ -25,6 +25,7 @@ DECLARE
   v_rows      bigint;
   v_first_night bigint;
   v_messages  text;
+  v_statistics_target text := current_setting('default_statistics_target');
   -- Looked up once: pg_get_serial_sequence() per row costs microseconds.
   v_event_seq    regclass := pg_get_serial_sequence('venue.events', 'event_id');
   v_booking_seq  regclass := pg_get_serial_sequence('venue.bookings', 'booking_id');
@@ -107,6 +108,15 @@ BEGIN
   -- LLVM took about 2.5 s of a million-booking load under perf, and the
   -- time here goes to writing rows, not to evaluating expressions.
   PERFORM set_config('jit', 'off', true);
+  -- The ANALYZEs below (of the draws, of the events, of the loaded tables)
+  -- are for row counts and rough shapes, so that the statements after them
+  -- are planned for millions of rows and not for empty tables. A sample of
+  -- 3,000 rows gives those; the default 30,000 took 3 s of a half-million-booking
+  -- load, computing statistics for every column of every monthly partition.
+  -- Full statistics follow: autovacuum analyses the loaded partitions after
+  -- the commit, and the first aggregation of a bulk load analyses the fact
+  -- tables (api.process_hourly_aggregations). Put back before returning.
+  PERFORM set_config('default_statistics_target', '10', true);
   -- Temporary tables up to 1 GB stay in this backend's memory (allocated as
   -- used) instead of going through the kernel page by page. PostgreSQL allows
   -- this only before the session's first temporary table; after that the
@@ -642,6 +652,7 @@ BEGIN
   ANALYZE (SKIP_LOCKED) venue.events, venue.customers, venue.bookings, venue.payments, venue.check_ins,
           venue.feedback, venue.shifts;
   PERFORM set_config('client_min_messages', v_messages, true);
+  PERFORM set_config('default_statistics_target', v_statistics_target, true);
 
   DROP TABLE demo_tables, demo_staff, demo_nights, demo_kits, demo_draws, demo_customers, demo_bookings,
              demo_ahead, demo_walk_ins;
