@@ -25,8 +25,8 @@ from bench.table import render, rows
 # (module, arguments of a full run, arguments of a quick run)
 STEPS: tuple[tuple[str, list[str], list[str]], ...] = (
     ("bench.dataset", [], []),
-    # One run: a million bookings take a minute or more, and the dataset's
-    # build above has already shown the generator at scale.
+    # One run: the dataset's build above has just shown the generator at
+    # scale (`python -m bench.generator --runs 3` gives a median).
     ("bench.generator", ["--runs", "1"], ["--runs", "1", "--days", "30"]),
     ("bench.cron", ["--runs", "3"], ["--runs", "1", "--calls", "10000"]),
     ("bench.tick", ["--runs", "3"], ["--runs", "1", "--jobs", "10000"]),

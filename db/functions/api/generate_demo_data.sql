@@ -114,8 +114,9 @@ BEGIN
   -- 3,000 rows gives those; the default 30,000 took 3 s of a half-million-booking
   -- load, computing statistics for every column of every monthly partition.
   -- Full statistics follow: autovacuum analyses the loaded partitions after
-  -- the commit, and the first aggregation of a bulk load analyses the fact
-  -- tables (api.process_hourly_aggregations). Put back before returning.
+  -- the commit, and an aggregation pass of more than 500 queued days (a bulk
+  -- load's) analyses the fact tables first (api.process_hourly_aggregations).
+  -- Put back before returning.
   PERFORM set_config('default_statistics_target', '10', true);
   -- Temporary tables up to 1 GB stay in this backend's memory (allocated as
   -- used) instead of going through the kernel page by page. PostgreSQL allows
