@@ -45,6 +45,13 @@ def server_bindir() -> Path:
     )
 
 
+def pg_config(option: str) -> str:
+    """What the server's own pg_config says for `option` (--pkglibdir, --configure, ...)."""
+    return subprocess.run(
+        [str(server_bindir() / "pg_config"), option], capture_output=True, text=True
+    ).stdout.strip()
+
+
 def port_is_free(port: int) -> bool:
     """Whether a server could listen on `port` now.
 
@@ -238,15 +245,10 @@ class LocalCluster:
 
     def has_lz4(self) -> bool:
         """Whether the server was built with lz4 (Debian's is): WAL compression's cheaper choice."""
-        configure = subprocess.run(
-            [str(server_bindir() / "pg_config"), "--configure"], capture_output=True, text=True
-        ).stdout
-        return "--with-lz4" in configure
+        return "--with-lz4" in pg_config("--configure")
 
     def has_pg_cron(self) -> bool:
-        libdir = subprocess.run(
-            [str(server_bindir() / "pg_config"), "--pkglibdir"], capture_output=True, text=True
-        ).stdout.strip()
+        libdir = pg_config("--pkglibdir")
         return bool(libdir) and (Path(libdir) / "pg_cron.so").exists()
 
     def start(self) -> None:

@@ -49,28 +49,25 @@ def test_db_up_creates_a_migrated_cluster_with_pg_cron_and_is_idempotent(
     admin = psycopg.conninfo.make_conninfo(
         url, user="postgres", password=state["superuser_password"]
     )
-    # These settings are visible to superusers only.
+    # These settings are visible to superusers only. The WAL ones are what a
+    # bulk load needs (see LocalCluster.write_config); Debian's server is
+    # built with lz4.
     with psycopg.connect(admin) as conn:
         settings = dict(
             conn.execute(
-                "SELECT name, setting FROM pg_settings WHERE name IN"
-                " ('shared_preload_libraries', 'cron.database_name', 'cron.use_background_workers')"
+                "SELECT name, current_setting(name) FROM pg_settings WHERE name IN"
+                " ('shared_preload_libraries', 'cron.database_name', 'cron.use_background_workers',"
+                "  'wal_buffers', 'wal_writer_delay', 'wal_compression')"
             ).fetchall()
         )
         assert settings == {
             "shared_preload_libraries": "pg_cron",
             "cron.database_name": "nightcap",
             "cron.use_background_workers": "on",
+            "wal_buffers": "128MB",
+            "wal_writer_delay": "20ms",
+            "wal_compression": "lz4",
         }
-        # The WAL settings a bulk load needs (see LocalCluster.write_config);
-        # Debian's server is built with lz4.
-        wal = dict(
-            conn.execute(
-                "SELECT name, current_setting(name) FROM pg_settings WHERE name IN"
-                " ('wal_buffers', 'wal_writer_delay', 'wal_compression')"
-            ).fetchall()
-        )
-        assert wal == {"wal_buffers": "128MB", "wal_writer_delay": "20ms", "wal_compression": "lz4"}
     with psycopg.connect(url) as conn:
         extensions = {r[0] for r in conn.execute("SELECT extname FROM pg_extension")}
         assert {"pg_cron", "pgtap"} <= extensions
